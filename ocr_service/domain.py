@@ -1,0 +1,184 @@
+"""Plain data types shared by the pipeline, extractors, storage and API.
+
+A leaf module: it imports nothing of ours, and nothing heavy (no OpenCV, no Tesseract), so the
+API process can use these types without pulling in the OCR engine.
+
+Coordinates are pixels of the page image the words were read from, origin top-left, at
+``OcrPage.dpi``. A born-digital PDF page (text taken from its own text layer) uses the same
+convention, its points scaled to ``dpi``.
+"""
+
+from __future__ import annotations
+
+import enum
+import unicodedata
+from dataclasses import dataclass, field
+
+
+def nfc(text: str) -> str:
+    """Vietnamese text is NFC everywhere: the one normalization used at every boundary."""
+    return unicodedata.normalize("NFC", text)
+
+
+class MediaType(str, enum.Enum):
+    PDF = "application/pdf"
+    JPEG = "image/jpeg"
+    PNG = "image/png"
+    TIFF = "image/tiff"
+
+    @property
+    def is_image(self) -> bool:
+        return self is not MediaType.PDF
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    def as_list(self) -> list[int]:
+        return [self.x0, self.y0, self.x1, self.y1]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognized word. ``confidence`` is Tesseract's, 0–100; born-digital words get 100."""
+
+    text: str
+    bbox: BBox
+    confidence: float
+    block: int = 0
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """The result for one page.
+
+    ``ocred`` is False for a born-digital PDF page whose own text layer was used.
+    ``image_path`` is the page image (as OCRed, before binarization) kept for the searchable
+    PDF; None for a born-digital page, whose original page is copied into the output instead.
+    """
+
+    index: int
+    width: int
+    height: int
+    dpi: int
+    text: str
+    words: tuple[Word, ...]
+    ocred: bool
+    hocr: str = ""
+    image_path: str | None = None
+    rotation: int = 0
+    skew_degrees: float = 0.0
+    preprocessing: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def mean_confidence(self) -> float | None:
+        confident = [w.confidence for w in self.words if w.confidence >= 0]
+        if not confident:
+            return None
+        return round(sum(confident) / len(confident), 2)
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """What ingest learned about a file before any expensive work."""
+
+    media_type: MediaType
+    sha256: str
+    size: int
+    page_count: int
+    repaired: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class OcrDocument:
+    sha256: str
+    media_type: MediaType
+    pages: tuple[OcrPage, ...]
+
+    @property
+    def text(self) -> str:
+        """The full text, pages separated by a form feed."""
+        return "\f".join(p.text for p in self.pages)
+
+    @property
+    def ocred_pages(self) -> list[int]:
+        return [p.index for p in self.pages if p.ocred]
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Input limits, checked before anything is stored or queued (cheap checks first)."""
+
+    max_bytes: int = 250 * 1024 * 1024
+    max_pages: int = 500
+    max_pixels: int = 120_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class PreprocessOptions:
+    """Which OpenCV steps run. Each can be switched off, so the bench can ablate it."""
+
+    orientation: bool = True
+    deskew: bool = True
+    upscale: bool = True
+    remove_red: bool = True
+    denoise: bool = True
+    normalize_contrast: bool = True
+    target_dpi: int = 300
+
+
+@dataclass(frozen=True, slots=True)
+class OcrOptions:
+    language: str = "vie"
+    psm: int = 3
+    dpi: int = 300
+    timeout_seconds: float = 180.0
+    min_text_layer_chars: int = 20
+    preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
+
+
+class DocumentStatus(str, enum.Enum):
+    """Where a document is in its life. The database owns this state, not the queue.
+
+        uploaded ──► queued ──► processing ──► done
+            │           ▲           │
+            │           └───────────┤ (worker died or transient error: retried)
+            ▼                       ▼
+          failed ◄──────────────── failed ──► queued (reprocess on request)
+
+    ``uploaded``: the original is stored whole; ``queued``: a job exists; ``processing``: a
+    worker holds it; ``done``: exactly one record exists; ``failed``: ``error_code`` says why
+    (an input error is permanent, an engine error may be reprocessed).
+    """
+
+    UPLOADED = "uploaded"
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"
+
+    def can_become(self, new: "DocumentStatus") -> bool:
+        return new in _TRANSITIONS[self]
+
+
+_TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {
+    DocumentStatus.UPLOADED: frozenset({DocumentStatus.QUEUED, DocumentStatus.FAILED}),
+    DocumentStatus.QUEUED: frozenset({DocumentStatus.PROCESSING, DocumentStatus.FAILED}),
+    DocumentStatus.PROCESSING: frozenset({DocumentStatus.DONE, DocumentStatus.FAILED, DocumentStatus.QUEUED}),
+    DocumentStatus.DONE: frozenset({DocumentStatus.QUEUED}),
+    DocumentStatus.FAILED: frozenset({DocumentStatus.QUEUED}),
+}

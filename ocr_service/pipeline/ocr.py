@@ -1,0 +1,110 @@
+"""Tesseract, and nothing else calls it: word boxes, confidences and page orientation.
+
+One Tesseract process per page with ``-l vie``; its hOCR gives words with boxes and confidences,
+from which the page text is built (so a corrected word changes text, hOCR and PDF alike). Text is
+normalized to NFC here, at the OCR boundary. pytesseract's exceptions are translated here.
+
+Tesseract is built with OpenMP on Debian; the process that starts workers sets
+``OMP_THREAD_LIMIT=1`` once at start-up (see ``ocr_service.cli``), since one single-threaded
+Tesseract per core is several times faster than threads fighting over two cores.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from ocr_service.domain import BBox, Word, nfc
+from ocr_service.errors import EngineError
+
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+_BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
+_WCONF = re.compile(r"x_wconf (-?\d+(?:\.\d+)?)")
+_LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+
+
+class OcrTimeout(EngineError):
+    code = "ocr_timeout"
+    default_message = "Tesseract took too long on a page."
+
+
+@dataclass(frozen=True, slots=True)
+class PageOcr:
+    words: tuple[Word, ...]
+    hocr: str
+
+
+def ocr_image(gray: np.ndarray, *, language: str, psm: int, dpi: int, timeout: float) -> PageOcr:
+    """Run Tesseract on a greyscale page and return its words (NFC) and raw hOCR."""
+    with tempfile.TemporaryDirectory(prefix="ocr-page-") as tmp:
+        image_path = Path(tmp) / "page.pgm"
+        if not cv2.imwrite(str(image_path), gray):
+            raise EngineError("The page image could not be written for Tesseract.")
+        base = Path(tmp) / "out"
+        _run(str(image_path), str(base), "hocr", language, f"--psm {psm} --dpi {dpi}", timeout)
+        hocr = nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
+    return PageOcr(words=parse_hocr_words(hocr), hocr=hocr)
+
+
+def detect_orientation(gray: np.ndarray, *, timeout: float) -> tuple[int, float]:
+    """Tesseract OSD: the clockwise rotation (0/90/180/270) that makes the page upright, and its confidence."""
+    height, width = gray.shape[:2]
+    scale = min(1.0, 1600.0 / max(height, width))
+    small = cv2.resize(gray, (int(width * scale), int(height * scale)), interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    try:
+        osd = pytesseract.image_to_osd(small, config="--psm 0", output_type=pytesseract.Output.DICT, timeout=timeout)
+    except pytesseract.TesseractError:
+        return 0, 0.0  # too little text to tell: leave the page as it is
+    except pytesseract.TesseractNotFoundError as exc:
+        raise EngineError("Tesseract is not installed.") from exc
+    except RuntimeError as exc:
+        raise OcrTimeout() from exc
+    return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
+
+
+def _run(image: str, base: str, extension: str, language: str, config: str, timeout: float) -> None:
+    try:
+        pytesseract.pytesseract.run_tesseract(image, base, extension, language, config, timeout=timeout)
+    except pytesseract.TesseractNotFoundError as exc:
+        raise EngineError("Tesseract is not installed: install tesseract-ocr and tesseract-ocr-vie.") from exc
+    except pytesseract.TesseractError as exc:
+        message = str(getattr(exc, "message", exc)).strip().splitlines()
+        raise EngineError(f"Tesseract failed: {message[-1][:200] if message else exc}") from exc
+    except RuntimeError as exc:  # pytesseract's timeout
+        raise OcrTimeout(f"Tesseract took longer than {timeout:.0f} s on a page.") from exc
+
+
+def parse_hocr_words(hocr: str) -> tuple[Word, ...]:
+    """Words of a Tesseract hOCR page, numbered by block and line in reading order."""
+    root = ET.fromstring(hocr.encode("utf-8"))
+    words: list[Word] = []
+    line_no = -1
+    for block_no, block in enumerate(el for el in root.iter() if el.get("class") == "ocr_carea"):
+        for line in (el for el in block.iter() if el.get("class") in _LINE_CLASSES):
+            line_no += 1
+            for word_el in (el for el in line.iter() if el.get("class") == "ocrx_word"):
+                text = nfc("".join(word_el.itertext()).strip())
+                if not text:
+                    continue
+                title = word_el.get("title", "")
+                box = _BBOX.search(title)
+                conf = _WCONF.search(title)
+                if box is None:
+                    continue
+                words.append(
+                    Word(
+                        text=text,
+                        bbox=BBox(*(int(v) for v in box.groups())),
+                        confidence=float(conf.group(1)) if conf else -1.0,
+                        block=block_no,
+                        line=line_no,
+                    )
+                )
+    return tuple(words)

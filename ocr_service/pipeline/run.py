@@ -1,0 +1,181 @@
+"""The pipeline, composed: ingest → rasterize → preprocess → OCR → outputs.
+
+``run_pipeline`` only calls the stages in order. Pages are independent, so they are mapped
+over an executor (a process pool: one Tesseract per core); each page task reads its own page
+from the file, so memory stays bounded by the pages in flight, not by the document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
+from ocr_service.errors import EngineError
+from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
+from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
+from ocr_service.pipeline.rasterize import (
+    PageImage,
+    has_usable_text,
+    load_image_frame,
+    pdf_text_layer,
+    rasterize_pdf_page,
+    words_to_text,
+)
+from ocr_service.pipeline.render import render_hocr, render_searchable_pdf
+from ocr_service.pipeline.triage import triage
+
+log = logging.getLogger(__name__)
+
+# A page that reads this badly upright is checked for a 90/180/270° rotation.
+_POOR_MEAN_CONFIDENCE = 55.0
+_MIN_WORDS = 8
+_MIN_OSD_CONFIDENCE = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class PageTask:
+    """Everything one page needs, picklable for a worker process."""
+
+    source: Path
+    media_type: MediaType
+    index: int
+    scratch: Path
+    opts: OcrOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    text: Path
+    hocr: Path
+    pdf: Path
+
+
+def run_pipeline(
+    source: Path,
+    *,
+    limits: Limits,
+    opts: OcrOptions,
+    scratch: Path,
+    executor: Executor | None = None,
+    on_page: Callable[[OcrPage, int], None] | None = None,
+) -> OcrDocument:
+    """Digitize one file. Raises an ``InputError`` for bad input before any OCR runs."""
+    # Ingest: type, size, pages, encryption, damage.
+    triaged = triage(source, limits)
+    scratch.mkdir(parents=True, exist_ok=True)
+    tasks = [PageTask(source, triaged.media_type, i, scratch, opts) for i in range(triaged.page_count)]
+    # Rasterize, preprocess and OCR each page, in parallel when an executor is given.
+    results = executor.map(process_page, tasks) if executor is not None else map(process_page, tasks)
+    pages: list[OcrPage] = []
+    for page in results:
+        pages.append(page)
+        if on_page is not None:
+            on_page(page, triaged.page_count)
+    return OcrDocument(sha256=triaged.sha256, media_type=triaged.media_type, pages=tuple(pages))
+
+
+def write_outputs(doc: OcrDocument, source: Path, out_dir: Path, *, stem: str) -> Outputs:
+    """Plain text (pages separated by form feeds), hOCR and the searchable PDF, as derived files."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = Outputs(text=out_dir / f"{stem}.txt", hocr=out_dir / f"{stem}.hocr", pdf=out_dir / f"{stem}.pdf")
+    outputs.text.write_text(doc.text, encoding="utf-8")
+    outputs.hocr.write_text(render_hocr(doc.pages, title=stem), encoding="utf-8")
+    original_pdf = source if doc.media_type is MediaType.PDF else None
+    render_searchable_pdf(doc.pages, outputs.pdf, original_pdf=original_pdf)
+    return outputs
+
+
+def process_page(task: PageTask) -> OcrPage:
+    """One page: its own text layer if it is born digital, else pixels through preprocess and OCR."""
+    opts = task.opts
+    if task.media_type is MediaType.PDF:
+        layer = pdf_text_layer(task.source, task.index, dpi=opts.dpi, timeout=opts.timeout_seconds)
+        if has_usable_text(layer, min_chars=opts.min_text_layer_chars):
+            return OcrPage(
+                index=task.index,
+                width=layer.width,
+                height=layer.height,
+                dpi=layer.dpi,
+                text=layer.text,
+                words=layer.words,
+                ocred=False,
+            )
+        image = rasterize_pdf_page(task.source, task.index, dpi=opts.dpi, scratch=task.scratch, timeout=opts.timeout_seconds)
+    else:
+        image = load_image_frame(task.source, task.index)
+    return ocr_page_image(image, index=task.index, opts=opts, scratch=task.scratch)
+
+
+def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: Path) -> OcrPage:
+    prep = preprocess(image.pixels, dpi=image.dpi, opts=opts.preprocess)
+    warnings: list[str] = []
+    try:
+        words, hocr = _ocr(prep.gray, prep.dpi, opts)
+    except OcrTimeout as exc:
+        # Engine trouble degrades this page, not the document.
+        log.warning("page %d: %s", index + 1, exc.message)
+        words, hocr = (), ""
+        warnings.append(exc.code)
+
+    rotation = 0
+    if opts.preprocess.orientation and _reads_badly(words):
+        rotation, confidence = detect_orientation(prep.gray, timeout=opts.timeout_seconds)
+        if rotation and confidence >= _MIN_OSD_CONFIDENCE:
+            turned = preprocess(rotate_quarter(image.pixels, rotation), dpi=image.dpi, opts=opts.preprocess)
+            turned_words, turned_hocr = _ocr(turned.gray, turned.dpi, opts)
+            if _mean(turned_words) > _mean(words):
+                prep, words, hocr = turned, turned_words, turned_hocr
+                warnings = [w for w in warnings if w != OcrTimeout.code]
+            else:
+                rotation = 0
+        else:
+            rotation = 0
+
+    image_path = scratch / f"page-{index:05d}.jpg"
+    display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
+    if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
+        raise EngineError(f"The image of page {index + 1} could not be written.")
+    if not words and not warnings:
+        warnings.append("no_text_found")
+    height, width = prep.gray.shape[:2]
+    return OcrPage(
+        index=index,
+        width=width,
+        height=height,
+        dpi=prep.dpi,
+        text=words_to_text(words),
+        words=words,
+        ocred=True,
+        hocr=hocr,
+        image_path=str(image_path),
+        rotation=rotation,
+        skew_degrees=prep.skew_degrees,
+        preprocessing=prep.steps + (("orientation",) if rotation else ()),
+        warnings=tuple(warnings),
+    )
+
+
+def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...], str]:
+    result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
+    return result.words, result.hocr
+
+
+def _mean(words: tuple[Word, ...]) -> float:
+    confident = [w.confidence for w in words if w.confidence >= 0]
+    return sum(confident) / len(confident) if confident else 0.0
+
+
+def _reads_badly(words: tuple[Word, ...]) -> bool:
+    return len(words) < _MIN_WORDS or _mean(words) < _POOR_MEAN_CONFIDENCE
+
+
+def without_images(doc: OcrDocument) -> OcrDocument:
+    """The document with scratch image paths dropped, once the searchable PDF holds the images."""
+    return replace(doc, pages=tuple(replace(p, image_path=None) for p in doc.pages))
