@@ -1,0 +1,307 @@
+"""``ocr-service``: process files, ingest them into the service, serve the API, run a worker.
+
+Exit codes: 0 all went well; 1 some files were rejected or failed (each named on stderr with
+its error code, the others still processed); 2 a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ocr_service.config import Settings, get_settings
+from ocr_service.errors import OcrServiceError
+
+console = Console(stderr=True)
+SUPPORTED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # One single-threaded Tesseract per core: set once, at start-up, for every child process.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = get_settings()
+    except ValueError as exc:
+        console.print(f"ocr-service: configuration error: {exc}".splitlines()[0], markup=False)
+        return 2
+    try:
+        return int(args.func(args, settings))
+    except OcrServiceError as exc:
+        console.print(f"ocr-service: {exc.code}: {exc.message}", markup=False, soft_wrap=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ocr-service", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress of each stage")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    process = sub.add_parser("process", help="digitize files into DIR (text, record JSON, searchable PDF)")
+    process.add_argument("files", nargs="+", type=Path)
+    process.add_argument("--out", required=True, type=Path, help="output directory")
+    process.add_argument("--jobs", type=int, default=None, help="OCR processes (default: one per core)")
+    process.set_defaults(func=cmd_process)
+
+    ingest = sub.add_parser("ingest", help="store files in the service and digitize them (embedded: wait for them)")
+    ingest.add_argument("paths", nargs="+", type=Path, help="files or directories")
+    ingest.set_defaults(func=cmd_ingest)
+
+    serve = sub.add_parser("serve", help="run the HTTP API (embedded worker unless OCR_REDIS_URL is set)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    serve.add_argument("--ingest", dest="ingest_paths", nargs="*", type=Path, default=[], help="digitize these first")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run an RQ worker (service mode)")
+    worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    worker.set_defaults(func=cmd_worker)
+
+    db = sub.add_parser("db", help="database schema")
+    db.add_argument("action", choices=["upgrade"])
+    db.set_defaults(func=cmd_db)
+
+    apikey = sub.add_parser("apikey", help="API keys for other systems")
+    apikey_sub = apikey.add_subparsers(dest="apikey_command", required=True)
+    create = apikey_sub.add_parser("create", help="create a key and print it once")
+    create.add_argument("--role", required=True, choices=["clerk", "qa", "admin", "system"])
+    create.add_argument("--unit", default=None, help="unit code the key is limited to")
+    create.add_argument("--name", default="cli")
+    create.set_defaults(func=cmd_apikey_create)
+    return parser
+
+
+# --- process ----------------------------------------------------------------------------------
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    from ocr_service.pipeline.run import run_pipeline, write_outputs
+    from ocr_service.record import record_json
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    processes = args.jobs or settings.ocr_processes
+    failures = 0
+    stems: dict[str, int] = {}
+    executor = ProcessPoolExecutor(max_workers=processes) if processes > 1 else None
+    try:
+        with _progress() as progress, tempfile.TemporaryDirectory(prefix="ocr-process-") as tmp:
+            overall = progress.add_task("files", total=len(args.files))
+            for source in args.files:
+                stem = _unique_stem(source.stem, stems)
+                task = progress.add_task(f"  {source.name}", total=None)
+
+                def advance(_page: object, total: int, task: int = task) -> None:
+                    progress.update(task, total=total, advance=1)
+
+                try:
+                    if not source.is_file():
+                        raise _missing(source)
+                    doc = run_pipeline(
+                        source,
+                        limits=settings.limits(),
+                        opts=settings.ocr_options(),
+                        scratch=Path(tmp) / stem,
+                        executor=executor,
+                        on_page=advance,
+                    )
+                    outputs = write_outputs(doc, source, Path(tmp) / stem / "out", stem=stem)
+                    shutil.move(outputs.text, out / f"{stem}.txt")
+                    shutil.move(outputs.pdf, out / f"{stem}.pdf")
+                    shutil.move(outputs.hocr, out / f"{stem}.hocr")
+                    record = record_json(doc, document_id=str(uuid.uuid4()))
+                    (out / f"{stem}.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+                except OcrServiceError as exc:
+                    failures += 1
+                    _quarantine_local(source, out, stem, exc)
+                    progress.console.print(f"{source}: {exc.code}: {exc.message}", markup=False, soft_wrap=True)
+                finally:
+                    shutil.rmtree(Path(tmp) / stem, ignore_errors=True)
+                    progress.remove_task(task)
+                    progress.advance(overall)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    return 1 if failures else 0
+
+
+def _missing(source: Path) -> OcrServiceError:
+    from ocr_service.errors import NotFound
+
+    return NotFound(f"No such file: {source}")
+
+
+def _unique_stem(stem: str, seen: dict[str, int]) -> str:
+    count = seen.get(stem, 0)
+    seen[stem] = count + 1
+    return stem if count == 0 else f"{stem}-{count + 1}"
+
+
+def _quarantine_local(source: Path, out: Path, stem: str, exc: OcrServiceError) -> None:
+    """Keep a rejected original beside the outputs, with the reason, rather than lose track of it."""
+    if not source.is_file():
+        return
+    quarantine = out / "quarantine"
+    quarantine.mkdir(exist_ok=True)
+    shutil.copyfile(source, quarantine / source.name)
+    reason = {"file": str(source), "error": exc.to_dict()}
+    (quarantine / f"{stem}.error.json").write_text(json.dumps(reason, ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+# --- service commands -------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ocr_service.api.app import build_state
+
+    state = build_state(settings)
+    return _ingest_and_report(state, _expand(args.paths))
+
+
+def _ingest_and_report(state, files: list[Path]) -> int:  # type: ignore[no-untyped-def]
+    from ocr_service.domain import DocumentStatus
+    from ocr_service.intake import ingest_file
+    from storage import repository as repo
+    from storage.db import transaction
+    from workers.queue import InProcessQueue
+
+    intakes = []
+    with _progress() as progress:
+        task = progress.add_task("storing and queueing", total=len(files))
+        for path in files:
+            intake = ingest_file(
+                path, filename=path.name, sessions=state.sessions, store=state.store, queue=state.queue, limits=state.settings.limits()
+            )
+            intakes.append((path, intake))
+            progress.advance(task)
+        if isinstance(state.queue, InProcessQueue):
+            digitizing = progress.add_task("digitizing", total=len(files))
+            while state.queue.pending():
+                progress.update(digitizing, completed=len(files) - state.queue.pending())
+                time.sleep(0.2)
+            progress.update(digitizing, completed=len(files))
+
+    table = Table(title="Digitized documents")
+    for column in ("file", "document", "status", "pages", "OCRed", "confidence", "characters"):
+        table.add_column(column)
+    failures = 0
+    with transaction(state.sessions) as session:
+        for path, intake in intakes:
+            document = repo.get_document(session, intake.document_id)
+            record = document.record
+            if document.status == DocumentStatus.FAILED.value:
+                failures += 1
+            status = document.status + (f" ({document.error_code})" if document.error_code else "")
+            table.add_row(
+                path.name,
+                document.id[:8],
+                status,
+                str(document.page_count or "-"),
+                str(len(record.ocred_pages)) if record else "-",
+                f"{record.mean_confidence:.1f}" if record and record.mean_confidence is not None else "-",
+                str(len(record.text)) if record else "-",
+            )
+    Console().print(table)
+    return 1 if failures else 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from ocr_service.api.app import build_state, create_app
+    from storage import repository as repo
+    from storage.db import transaction
+
+    state = build_state(settings)
+    if args.ingest_paths:
+        _ingest_and_report(state, _expand(args.ingest_paths))
+        with transaction(state.sessions) as session:
+            _row, key = repo.create_api_key(session, name="demo (make run)", role="admin", unit_code=None)
+        host, port = args.host or settings.api_host, args.port or settings.api_port
+        Console().print(
+            f"\nAPI at http://{host}:{port}  (docs: http://{host}:{port}/docs)\n"
+            f"A demo admin API key: {key}\n"
+            f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/<id>\n'
+        )
+    app = create_app(settings, state=state)
+    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port, log_level="info")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.redis_url:
+        console.print("ocr-service worker: set OCR_REDIS_URL (the embedded default runs its worker inside 'serve')")
+        return 2
+    from redis import Redis
+    from rq import Queue, Worker
+
+    from storage.db import upgrade
+
+    upgrade(settings.effective_database_url)
+    connection = Redis.from_url(settings.redis_url)
+    worker = Worker([Queue(settings.queue_name, connection=connection)], connection=connection)
+    worker.work(burst=args.burst, with_scheduler=True)
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.db import upgrade
+
+    upgrade(settings.effective_database_url)
+    console.print("database is at the latest revision")
+    return 0
+
+
+def cmd_apikey_create(args: argparse.Namespace, settings: Settings) -> int:
+    from storage import repository as repo
+    from storage.db import make_engine, session_factory, transaction, upgrade
+
+    upgrade(settings.effective_database_url)
+    sessions = session_factory(make_engine(settings.effective_database_url))
+    with transaction(sessions) as session:
+        _row, key = repo.create_api_key(session, name=args.name, role=args.role, unit_code=args.unit)
+    print(key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Enqueueing documents: RQ on Redis in service mode, an in-process worker in the embedded default.
+
+The API process uses this module only: RQ jobs are enqueued by dotted path, so the API never
+imports OpenCV or Tesseract. Job ids are deterministic (one job per document at a time).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Protocol
+
+from ocr_service.errors import QueueUnavailable, TransientError
+
+log = logging.getLogger(__name__)
+
+JOB_PATH = "workers.jobs.process_document"
+JOB_TIMEOUT_SECONDS = 60 * 60
+RETRY_INTERVALS = (10, 60, 300)
+
+
+def job_id(document_id: str) -> str:
+    return f"document-{document_id}"
+
+
+class DocumentQueue(Protocol):
+    def enqueue(self, document_id: str) -> None:
+        """Queue the document for processing; raise ``QueueUnavailable`` if it cannot be queued."""
+
+    def ping(self) -> None: ...
+
+
+class RQDocumentQueue:
+    def __init__(self, redis_url: str, name: str) -> None:
+        from redis import Redis
+        from rq import Queue
+
+        self.redis = Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=10)
+        self.queue = Queue(name, connection=self.redis)
+
+    def enqueue(self, document_id: str) -> None:
+        from redis.exceptions import RedisError
+        from rq import Retry
+
+        try:
+            self.queue.enqueue(
+                JOB_PATH,
+                document_id,
+                job_id=job_id(document_id),
+                job_timeout=JOB_TIMEOUT_SECONDS,
+                retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)),
+                result_ttl=24 * 3600,
+                failure_ttl=7 * 24 * 3600,
+            )
+        except RedisError as exc:
+            raise QueueUnavailable() from exc
+
+    def ping(self) -> None:
+        from redis.exceptions import RedisError
+
+        try:
+            self.redis.ping()
+        except RedisError as exc:
+            raise QueueUnavailable() from exc
+
+
+class InProcessQueue:
+    """A background thread that runs jobs in this process; transient errors are retried with backoff."""
+
+    def __init__(self, run: Callable[[str], str], *, retry_intervals: tuple[float, ...] = (1, 5, 15)) -> None:
+        self._run = run
+        self._retry_intervals = retry_intervals
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-worker")
+        self._pending: set[Future[str]] = set()
+        self._lock = threading.Lock()
+
+    def enqueue(self, document_id: str) -> None:
+        future = self._pool.submit(self._attempt, document_id)
+        with self._lock:
+            self._pending.add(future)
+        future.add_done_callback(self._forget)
+
+    def _forget(self, future: Future[str]) -> None:
+        with self._lock:
+            self._pending.discard(future)
+
+    def _attempt(self, document_id: str) -> str:
+        for attempt, delay in enumerate((*self._retry_intervals, None)):
+            try:
+                return self._run(document_id)
+            except TransientError as exc:
+                if delay is None:
+                    log.error("document %s: giving up after %d attempts: %s", document_id, attempt + 1, exc.code)
+                    raise
+                log.warning("document %s: %s, retrying in %ss", document_id, exc.code, delay)
+                time.sleep(delay)
+            except Exception:
+                log.exception("document %s: job crashed", document_id)
+                raise
+        raise AssertionError("unreachable")
+
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    def join(self, timeout: float | None = None) -> None:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.pending():
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError("in-process queue did not drain in time")
+            time.sleep(0.05)
+
+    def ping(self) -> None:
+        return None
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=False)
