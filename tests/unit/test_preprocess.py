@@ -1,0 +1,104 @@
+"""OpenCV steps on synthetic pages: each recovers what was done to the page, and leaves clean pages alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from ocr_service.domain import PreprocessOptions
+from ocr_service.pipeline import preprocess as P
+from tests.conftest import draw_page
+
+
+@pytest.fixture(scope="module")
+def clean_rgb() -> np.ndarray:
+    return np.asarray(draw_page(colour_mark=False))
+
+
+@pytest.fixture(scope="module")
+def clean_gray(clean_rgb: np.ndarray) -> np.ndarray:
+    return P.to_gray(clean_rgb)
+
+
+@pytest.mark.parametrize("angle", [-4.0, -1.5, 0.7, 2.5, 3.8])
+def test_estimate_skew_recovers_rotation(clean_gray: np.ndarray, angle: float) -> None:
+    # Rotating a straight page counter-clockwise by `angle` makes its lines rise by `angle`.
+    tilted = P.rotate(clean_gray, -angle)
+    assert P.estimate_skew(tilted) == pytest.approx(angle, abs=0.2)
+
+
+def test_rotate_by_estimate_straightens(clean_gray: np.ndarray) -> None:
+    tilted = P.rotate(clean_gray, -3.0)
+    straightened = P.rotate(tilted, P.estimate_skew(tilted))
+    assert abs(P.estimate_skew(straightened)) <= 0.15
+
+
+def test_blank_page_has_no_skew() -> None:
+    assert P.estimate_skew(np.full((800, 600), 255, np.uint8)) == 0.0
+
+
+def test_impulse_noise_detected_only_when_present(clean_gray: np.ndarray) -> None:
+    rng = np.random.default_rng(1)
+    noisy = clean_gray.copy()
+    mask = rng.random(noisy.shape)
+    noisy[mask < 0.004] = 0
+    noisy[mask > 0.996] = 255
+    assert P.impulse_noise_ratio(clean_gray) < 0.0001
+    assert P.impulse_noise_ratio(noisy) > 0.001
+
+
+def test_contrast_stretched_only_when_faded(clean_gray: np.ndarray) -> None:
+    assert P.stretch_contrast(clean_gray) is clean_gray
+    faded = (clean_gray.astype(np.float32) * 0.35 + 140).astype(np.uint8)  # grey ink on grey paper
+    stretched = P.stretch_contrast(faded)
+    assert stretched.min() <= 10 and np.percentile(stretched, 90) >= 245
+
+
+def test_red_stamp_removed_black_print_kept() -> None:
+    rgb = np.full((200, 200, 3), 255, np.uint8)
+    rgb[20:40, 20:180] = (0, 0, 0)  # a line of print
+    rgb[100:160, 40:160] = (210, 40, 40)  # stamp ink
+    rgb[170:190, 40:160] = (30, 40, 170)  # blue signature ink
+    assert P.has_colour_marks(rgb)
+    gray = P.suppress_colour_marks(rgb)
+    assert gray[30, 100] < 20
+    assert gray[130, 100] > 200
+    assert gray[180, 100] > 160
+
+
+def test_plain_greyscale_scan_has_no_colour_marks(clean_rgb: np.ndarray) -> None:
+    assert not P.has_colour_marks(clean_rgb)
+
+
+@pytest.mark.parametrize(("shape", "dpi"), [((3508, 2480), 300), ((1754, 1240), 150), ((2339, 1654), 200)])
+def test_dpi_estimated_from_a4_size(shape: tuple[int, int], dpi: int) -> None:
+    assert P.estimate_dpi(shape) == pytest.approx(dpi, abs=2)
+
+
+def test_low_resolution_page_is_upscaled_and_straightened(clean_rgb: np.ndarray) -> None:
+    small = P.rotate(clean_rgb[::2, ::2], -2.0)  # 150 DPI, tilted
+    result = P.preprocess(np.ascontiguousarray(small), dpi=150, opts=PreprocessOptions())
+    assert result.dpi == 300
+    assert result.gray.shape == (3508, 2480)
+    assert result.display.shape[:2] == result.gray.shape
+    assert "upscale" in result.steps and "deskew" in result.steps
+    assert result.skew_degrees == pytest.approx(2.0, abs=0.2)
+
+
+def test_clean_page_passes_through_untouched(clean_rgb: np.ndarray) -> None:
+    result = P.preprocess(clean_rgb, dpi=300, opts=PreprocessOptions())
+    assert result.steps == ()
+    assert np.array_equal(result.gray, P.to_gray(clean_rgb))
+
+
+def test_steps_can_be_switched_off(clean_rgb: np.ndarray) -> None:
+    tilted = P.rotate(clean_rgb, -2.0)
+    off = PreprocessOptions(deskew=False, upscale=False, denoise=False, remove_red=False, normalize_contrast=False)
+    assert P.preprocess(tilted, dpi=300, opts=off).steps == ()
+
+
+def test_quarter_rotations_compose() -> None:
+    img = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    assert P.rotate_quarter(img, 90).shape == (4, 3)
+    assert np.array_equal(P.rotate_quarter(P.rotate_quarter(img, 90), 270), img)
+    assert np.array_equal(P.rotate_quarter(img, 0), img)
