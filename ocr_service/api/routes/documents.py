@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 import tempfile
+import unicodedata
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import StreamingResponse
@@ -68,8 +69,14 @@ def _stream(state: StateDep, key: str, media_type: str, filename: str) -> Stream
     return StreamingResponse(
         state.store.open_stream(key),
         media_type=media_type,
-        headers={"Content-Length": str(size), "Content-Disposition": f'inline; filename="{filename}"'},
+        headers={"Content-Length": str(size), "Content-Disposition": content_disposition(filename)},
     )
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 6266: an ASCII fallback and the UTF-8 name (Vietnamese file names are the norm)."""
+    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode().replace('"', "") or "document"
+    return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _record_key(document: DocumentDep, attribute: str) -> str:
@@ -96,4 +103,4 @@ def get_pdf(document: DocumentDep, state: StateDep) -> StreamingResponse:
 @router.get("/{document_id}/original", response_class=StreamingResponse)
 def get_original(document: DocumentDep, state: StateDep) -> StreamingResponse:
     media_type = document.media_type or "application/octet-stream"
-    return _stream(state, document.original_key, media_type, document.filename.replace('"', ""))
+    return _stream(state, document.original_key, media_type, document.filename)
