@@ -91,9 +91,8 @@ def estimate_dpi(shape: tuple[int, int]) -> int:
 
 
 def has_colour_marks(rgb: np.ndarray, *, min_fraction: float = 0.0005) -> bool:
-    small = rgb[::4, ::4].astype(np.int16)
-    spread = small.max(axis=2) - small.min(axis=2)
-    return float(np.count_nonzero(spread > 60)) / spread.size > min_fraction
+    spread = _channel_spread(np.ascontiguousarray(rgb[::4, ::4]))[1]
+    return cv2.countNonZero(cv2.compare(spread, 60, cv2.CMP_GT)) / spread.size > min_fraction
 
 
 def suppress_colour_marks(rgb: np.ndarray) -> np.ndarray:
@@ -103,12 +102,18 @@ def suppress_colour_marks(rgb: np.ndarray) -> np.ndarray:
     signature in blue); neutral pixels keep the usual luminance.
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    brightest = rgb.max(axis=2)
-    spread = brightest.astype(np.int16) - rgb.min(axis=2)
-    coloured = spread > 60
-    out = gray.copy()
-    out[coloured] = brightest[coloured]
-    return out
+    brightest, spread = _channel_spread(rgb)
+    coloured = cv2.compare(spread, 60, cv2.CMP_GT)
+    cv2.copyTo(brightest, coloured, gray)
+    return gray
+
+
+def _channel_spread(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pixel: the brightest channel, and brightest minus darkest (OpenCV's SIMD, not numpy's strided reductions)."""
+    r, g, b = cv2.split(rgb)
+    brightest = cv2.max(cv2.max(r, g), b)
+    darkest = cv2.min(cv2.min(r, g), b)
+    return brightest, cv2.subtract(brightest, darkest)
 
 
 def impulse_noise_ratio(gray: np.ndarray) -> float:
