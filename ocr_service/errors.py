@@ -26,7 +26,8 @@ message that tells the person what to do next.
         └── QueueUnavailable          queue_unavailable     503
 
 Library exceptions are translated in the one module that calls the library (pikepdf in
-``pipeline.triage``, poppler in ``pipeline.rasterize``, Tesseract in ``pipeline.ocr``, minio in
+``pipeline.triage`` and ``pipeline.render`` (which writes PDFs), poppler in ``pipeline.rasterize``,
+Tesseract in ``pipeline.ocr``, minio in
 ``storage.objects``); nothing else imports their exception types.
 """
 
