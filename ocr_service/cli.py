@@ -25,6 +25,7 @@ from rich.table import Table
 
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
+from ocr_service.logs import install_root_filter, uvicorn_log_config
 
 console = Console(stderr=True)
 SUPPORTED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -36,6 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    install_root_filter()
     try:
         settings = get_settings()
     except ValueError as exc:
@@ -86,6 +88,14 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--unit", default=None, help="unit code the key is limited to")
     create.add_argument("--name", default="cli")
     create.set_defaults(func=cmd_apikey_create)
+    staff = sub.add_parser("staff", help="staff accounts")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    add = staff_sub.add_parser("create", help="create a staff account (password from OCR_NEW_PASSWORD or a prompt)")
+    add.add_argument("--username", required=True)
+    add.add_argument("--full-name", required=True)
+    add.add_argument("--role", required=True, choices=["clerk", "qa", "admin"])
+    add.add_argument("--unit", default=None, help="unit code; staff see their unit and the units below it")
+    add.set_defaults(func=cmd_staff_create)
     return parser
 
 
@@ -263,7 +273,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/<id>\n'
         )
     app = create_app(settings, state=state)
-    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port, log_level="info")
+    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port, log_level="info", log_config=uvicorn_log_config())
     return 0
 
 
@@ -271,15 +281,32 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.redis_url:
         console.print("ocr-service worker: set OCR_REDIS_URL (the embedded default runs its worker inside 'serve')")
         return 2
+    import threading
+
     from redis import Redis
     from rq import Queue, Worker
 
     from storage.db import upgrade
+    from workers.jobs import sweep_expired
 
     upgrade(settings.effective_database_url)
+    stop = threading.Event()
+
+    def sweeper() -> None:
+        # Documents whose worker died mid-job (lease expired) go back on the queue.
+        while not stop.wait(max(1.0, settings.lease_seconds / 3)):
+            try:
+                sweep_expired()
+            except Exception:  # noqa: BLE001 - the next round tries again
+                logging.getLogger("ocr_service.worker").warning("sweep failed", exc_info=True)
+
+    threading.Thread(target=sweeper, name="lease-sweeper", daemon=True).start()
     connection = Redis.from_url(settings.redis_url)
     worker = Worker([Queue(settings.queue_name, connection=connection)], connection=connection)
-    worker.work(burst=args.burst, with_scheduler=True)
+    try:
+        worker.work(burst=args.burst, with_scheduler=True, logging_level="WARNING")
+    finally:
+        stop.set()
     return 0
 
 
@@ -300,6 +327,27 @@ def cmd_apikey_create(args: argparse.Namespace, settings: Settings) -> int:
     with transaction(sessions) as session:
         _row, key = repo.create_api_key(session, name=args.name, role=args.role, unit_code=args.unit)
     print(key)
+    return 0
+
+
+def cmd_staff_create(args: argparse.Namespace, settings: Settings) -> int:
+    import getpass
+
+    from ocr_service.auth import hash_password
+    from storage import dossiers as dossier_repo
+    from storage.db import make_engine, session_factory, transaction, upgrade
+
+    password = os.environ.get("OCR_NEW_PASSWORD") or getpass.getpass("Password: ")
+    if len(password) < 10:
+        console.print("ocr-service staff create: the password needs at least 10 characters")
+        return 2
+    upgrade(settings.effective_database_url)
+    sessions = session_factory(make_engine(settings.effective_database_url))
+    with transaction(sessions) as session:
+        dossier_repo.create_staff(
+            session, username=args.username, full_name=args.full_name, password_hash=hash_password(password), role=args.role, unit_code=args.unit
+        )
+    console.print(f"created {args.role} account {args.username}")
     return 0
 
 

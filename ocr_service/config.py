@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     ocr_processes: int = Field(default_factory=lambda: os.cpu_count() or 1)
 
     secret_key: str = Field(default="", description="Signs staff sessions. Required in service mode.")
+    session_ttl_minutes: int = 8 * 60
+
+    lease_seconds: int = Field(default=60, description="A processing document whose worker stops renewing this lease is re-queued.")
+    fanout_pages: int = Field(default=16, description="PDFs with more pages are split into page-range jobs (RQ).")
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000

@@ -182,3 +182,39 @@ _TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {
     DocumentStatus.DONE: frozenset({DocumentStatus.QUEUED}),
     DocumentStatus.FAILED: frozenset({DocumentStatus.QUEUED}),
 }
+
+
+def page_to_dict(page: OcrPage) -> dict:
+    """A page as plain JSON (words compact: [text, x0, y0, x1, y1, confidence, block, line])."""
+    return {
+        "index": page.index,
+        "width": page.width,
+        "height": page.height,
+        "dpi": page.dpi,
+        "text": page.text,
+        "words": [[w.text, *w.bbox.as_list(), w.confidence, w.block, w.line] for w in page.words],
+        "ocred": page.ocred,
+        "hocr": page.hocr,
+        "rotation": page.rotation,
+        "skew_degrees": page.skew_degrees,
+        "preprocessing": list(page.preprocessing),
+        "warnings": list(page.warnings),
+    }
+
+
+def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
+    return OcrPage(
+        index=data["index"],
+        width=data["width"],
+        height=data["height"],
+        dpi=data["dpi"],
+        text=data["text"],
+        words=tuple(Word(w[0], BBox(w[1], w[2], w[3], w[4]), w[5], w[6], w[7]) for w in data["words"]),
+        ocred=data["ocred"],
+        hocr=data.get("hocr", ""),
+        image_path=image_path,
+        rotation=data.get("rotation", 0),
+        skew_degrees=data.get("skew_degrees", 0.0),
+        preprocessing=tuple(data.get("preprocessing", ())),
+        warnings=tuple(data.get("warnings", ())),
+    )

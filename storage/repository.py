@@ -75,6 +75,12 @@ def find_live_document(session: Session, *, sha256: str) -> Document | None:
     return session.scalars(query.limit(1)).first()
 
 
+def unfinished_documents(session: Session) -> Sequence[Document]:
+    """Queued or processing documents: after an embedded restart, their in-memory jobs are gone."""
+    live = (DocumentStatus.QUEUED.value, DocumentStatus.PROCESSING.value)
+    return session.scalars(select(Document).where(Document.status.in_(live)).order_by(Document.created_at)).all()
+
+
 def list_documents(session: Session, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
     return session.scalars(select(Document).order_by(Document.created_at.desc()).limit(limit).offset(offset)).all()
 
@@ -104,6 +110,25 @@ def set_status(
         document.error_code = None
         document.error_message = None
     session.flush()
+
+
+def renew_lease(session: Session, document_id: str, attempt: int, *, until: datetime) -> bool:
+    """Extend the lease of the attempt that holds the document; False if it no longer does."""
+    document = session.get(Document, document_id)
+    if document is None or document.attempts != attempt or document.status != DocumentStatus.PROCESSING.value:
+        return False
+    document.lease_until = until
+    session.flush()
+    return True
+
+
+def expired_leases(session: Session, *, now: datetime) -> Sequence[Document]:
+    query = (
+        select(Document)
+        .where(Document.status == DocumentStatus.PROCESSING.value, Document.lease_until.is_not(None), Document.lease_until < now)
+        .with_for_update(skip_locked=True)
+    )
+    return session.scalars(query).all()
 
 
 def save_record(session: Session, *, document_id: str, values: dict[str, Any]) -> Record:

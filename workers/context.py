@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,6 +15,8 @@ from ocr_service.domain import Limits, OcrOptions
 from storage.db import make_engine, session_factory
 from storage.objects import ObjectStore, open_object_store
 
+FanOut = Callable[[str, int, list[tuple[int, int]], int], None]
+
 
 @dataclass(frozen=True)
 class WorkerContext:
@@ -23,9 +26,15 @@ class WorkerContext:
     opts: OcrOptions
     scratch_root: Path
     executor: Executor | None
+    lease_seconds: int = 60
+    fanout_pages: int = 16
+    fanout: FanOut | None = None  # service mode: split large PDFs into page-range jobs
+    requeue: Callable[[str], None] | None = None
 
 
-def build_context(settings: Settings, *, processes: int | None = None) -> WorkerContext:
+def build_context(
+    settings: Settings, *, processes: int | None = None, fanout: FanOut | None = None, requeue: Callable[[str], None] | None = None
+) -> WorkerContext:
     scratch = settings.data_dir / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
     processes = settings.ocr_processes if processes is None else processes
@@ -37,10 +46,23 @@ def build_context(settings: Settings, *, processes: int | None = None) -> Worker
         opts=settings.ocr_options(),
         scratch_root=scratch,
         executor=executor,
+        lease_seconds=settings.lease_seconds,
+        fanout_pages=settings.fanout_pages,
+        fanout=fanout,
+        requeue=requeue,
     )
 
 
 @lru_cache(maxsize=1)
 def get_context() -> WorkerContext:
-    """The context of an RQ worker process, which receives only document ids."""
-    return build_context(get_settings())
+    """The context of an RQ worker process, which receives only ids.
+
+    RQ workers run one job at a time, so each runs its pages in its own process (start one
+    worker per core); large PDFs fan out to page-range jobs that all workers share.
+    """
+    from workers.queue import RQDocumentQueue
+
+    settings = get_settings()
+    assert settings.redis_url, "RQ workers need OCR_REDIS_URL"
+    queue = RQDocumentQueue(settings.redis_url, settings.queue_name)
+    return build_context(settings, processes=1, fanout=queue.enqueue_parts, requeue=queue.enqueue)

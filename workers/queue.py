@@ -18,6 +18,8 @@ from ocr_service.errors import QueueUnavailable, TransientError
 log = logging.getLogger(__name__)
 
 JOB_PATH = "workers.jobs.process_document"
+PART_PATH = "workers.jobs.process_part"
+FINISH_PATH = "workers.jobs.finish_document"
 JOB_TIMEOUT_SECONDS = 60 * 60
 RETRY_INTERVALS = (10, 60, 300)
 
@@ -57,6 +59,40 @@ class RQDocumentQueue:
             )
         except RedisError as exc:
             raise QueueUnavailable() from exc
+
+    def enqueue_parts(self, document_id: str, attempt: int, ranges: list[tuple[int, int]], page_count: int) -> None:
+        """Page-range jobs any worker may take, and a finishing job that runs when all are done."""
+        from rq import Retry
+
+        retry = Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS))
+        prefix = f"{job_id(document_id)}-a{attempt}"
+        parts = [
+            self.queue.enqueue(
+                PART_PATH,
+                document_id,
+                attempt,
+                start,
+                end,
+                job_id=f"{prefix}-p{start}",
+                job_timeout=JOB_TIMEOUT_SECONDS,
+                retry=retry,
+                result_ttl=3600,
+                failure_ttl=7 * 24 * 3600,
+            )
+            for start, end in ranges
+        ]
+        self.queue.enqueue(
+            FINISH_PATH,
+            document_id,
+            attempt,
+            page_count,
+            job_id=f"{prefix}-finish",
+            depends_on=parts,
+            job_timeout=JOB_TIMEOUT_SECONDS,
+            retry=retry,
+            result_ttl=24 * 3600,
+            failure_ttl=7 * 24 * 3600,
+        )
 
     def ping(self) -> None:
         from redis.exceptions import RedisError

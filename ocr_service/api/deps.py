@@ -1,6 +1,6 @@
-"""FastAPI dependencies: state, a database session, the authenticated principal, the looked-up document.
+"""FastAPI dependencies: state, a database session, the authenticated principal, looked-up objects.
 
-Ownership and role checks live here, in the dependency, not in each route.
+Ownership and role checks live here, in the dependencies, not in each route.
 """
 
 from __future__ import annotations
@@ -14,12 +14,16 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
 from ocr_service.api.state import AppState
-from ocr_service.errors import Forbidden, Unauthenticated
+from ocr_service.auth import SESSION_PREFIX, read_session
+from ocr_service.errors import Forbidden, NotFound, Unauthenticated
+from storage import dossiers as dossier_repo
 from storage import repository as repo
 from storage.db import transaction
-from storage.tables import Document
+from storage.reference import is_within
+from storage.tables import Document, Dossier
 
 ROLES = ("clerk", "qa", "admin", "system")
+SESSION_COOKIE = "ocr_session"
 
 
 def get_state(request: Request) -> AppState:
@@ -39,7 +43,7 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is asking: a system's API key (or, later, a staff account)."""
+    """Who is asking: a system's API key or a staff account. ``unit_code`` None is province-wide."""
 
     kind: str
     id: str
@@ -47,13 +51,24 @@ class Principal:
     role: str
     unit_code: str | None
 
+    def sees(self, unit_code: str, on: datetime) -> bool:
+        return is_within(self.unit_code, unit_code, on.date())
 
-def get_principal(request: Request, session: SessionDep) -> Principal:
+
+def get_principal(request: Request, session: SessionDep, state: StateDep) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = token.strip() if scheme.lower() == "bearer" else ""
+    token = token or request.cookies.get(SESSION_COOKIE, "")
+    if not token:
         raise Unauthenticated()
-    key = repo.find_api_key(session, plain=token.strip())
+    if token.startswith(SESSION_PREFIX):
+        account_id = read_session(token, secret=state.secret)
+        account = dossier_repo.find_staff(session, account_id=account_id) if account_id else None
+        if account is None:
+            raise Unauthenticated("The session has expired. Sign in again.")
+        return Principal(kind="staff", id=account.id, name=account.username, role=account.role, unit_code=account.unit_code)
+    key = repo.find_api_key(session, plain=token)
     if key is None:
         raise Unauthenticated("The API key is not valid or has been revoked.")
     key.last_used_at = datetime.now(UTC)
@@ -72,8 +87,31 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
     return Depends(check)
 
 
+WriterDep = Annotated[Principal, require_roles("clerk", "admin", "system")]
+
+
+def can_see_document(session: Session, principal: Principal, document_id: str) -> bool:
+    """A document is visible through any dossier it belongs to; one in no dossier, only province-wide."""
+    if principal.unit_code is None:
+        return True
+    return any(principal.sees(unit, received) for unit, received in dossier_repo.dossier_units_of_document(session, document_id))
+
+
 def get_document(document_id: str, session: SessionDep, principal: PrincipalDep) -> Document:
-    return repo.get_document(session, document_id)
+    document = repo.get_document(session, document_id)
+    if not can_see_document(session, principal, document_id):
+        raise NotFound(f"Document {document_id} not found.")  # not 403: do not confirm it exists
+    return document
 
 
 DocumentDep = Annotated[Document, Depends(get_document)]
+
+
+def get_dossier(code: str, session: SessionDep, principal: PrincipalDep) -> Dossier:
+    dossier = dossier_repo.get_dossier(session, code)
+    if not principal.sees(dossier.unit_code, dossier.received_at):
+        raise NotFound(f"Dossier {code} not found.")
+    return dossier
+
+
+DossierDep = Annotated[Dossier, Depends(get_dossier)]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ErrorBody(BaseModel):
@@ -71,3 +71,62 @@ class UploadAccepted(BaseModel):
     status: str
     sha256: str
     duplicate: bool
+    dossier_code: str | None = None
+    role: str | None = None
+
+
+class DossierCreate(BaseModel):
+    code: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._\-/]+$")
+    procedure_code: str
+    unit_code: str | None = Field(default=None, description="Receiving unit; defaults to the caller's unit.")
+    received_at: datetime | None = Field(default=None, description="ISO 8601; defaults to now.")
+    applicant_id_number: str = Field(pattern=r"^\d{12}$", description="The applicant's 12-digit personal ID number.")
+
+
+class AttachmentPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    document_id: str
+    role: str
+    reused: bool
+    reused_from_dossier_id: str | None
+    created_at: datetime
+    status: str
+    filename: str
+
+
+class DossierPublic(BaseModel):
+    id: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    unit_code: str
+    received_at: datetime
+    applicant_id_number: str
+    status: str
+    components: list[AttachmentPublic]
+    results: list[AttachmentPublic]
+
+
+class ReuseRequest(BaseModel):
+    document_id: str
+    role: Literal["component", "result"] = "component"
+
+
+class CitizenDocument(BaseModel):
+    document_id: str
+    record_id: str
+    filename: str
+    doc_type: str | None
+    fields: dict[str, Any]
+    citizen_ids: list[str]
+    page_count: int
+    mean_confidence: float | None
+    needs_review: bool
+    dossiers: list[str]
+    digitized_at: datetime
+
+
+class CitizenDocuments(BaseModel):
+    id_number: str
+    documents: list[CitizenDocument]

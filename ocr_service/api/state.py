@@ -19,3 +19,4 @@ class AppState:
     sessions: sessionmaker[Session]
     store: ObjectStore
     queue: DocumentQueue
+    secret: str

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 import unicodedata
 from pathlib import Path
 from typing import Annotated
@@ -12,11 +15,12 @@ from fastapi import APIRouter, File, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ocr_service.api.deps import DocumentDep, PrincipalDep, StateDep, require_roles
+from ocr_service.api.deps import DocumentDep, StateDep, require_roles
 from ocr_service.api.schemas import DocumentPublic, ErrorResponse, UploadAccepted
 from ocr_service.domain import DocumentStatus
 from ocr_service.errors import FileTooLarge, NotFound
-from ocr_service.intake import ingest_file
+from ocr_service.api.state import AppState
+from ocr_service.intake import Intake, ingest_file
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"], responses={401: {"model": ErrorResponse}})
 
@@ -31,36 +35,58 @@ _CHUNK = 1024 * 1024
 )
 async def upload_document(state: StateDep, file: Annotated[UploadFile, File()]) -> UploadAccepted:
     """Store the file whole, record it and queue it. Bad input is rejected with its error code (and kept in quarantine)."""
-    limits = state.settings.limits()
-    with tempfile.TemporaryDirectory(dir=state.settings.data_dir, prefix="upload-") as tmp:
-        path = Path(tmp) / "upload"
-        await run_in_threadpool(_spool, file, path, limits.max_bytes)
-        intake = await run_in_threadpool(
-            ingest_file,
-            path,
-            filename=file.filename or "upload",
-            sessions=state.sessions,
-            store=state.store,
-            queue=state.queue,
-            limits=limits,
-        )
-    if intake.error is not None:
-        raise intake.error
+    intake = await receive_upload(state, file)
     return UploadAccepted(document_id=intake.document_id, status=intake.status.value, sha256=intake.sha256, duplicate=intake.duplicate)
 
 
-def _spool(upload: UploadFile, path: Path, max_bytes: int) -> None:
+@asynccontextmanager
+async def spooled(state: AppState, file: UploadFile) -> AsyncIterator[tuple[Path, str]]:
+    """The upload copied to a scratch file (never whole in memory) with its SHA-256; removed afterwards."""
+    max_bytes = state.settings.limits().max_bytes
+    state.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=state.settings.data_dir, prefix="upload-") as tmp:
+        path = Path(tmp) / "upload"
+        digest = await run_in_threadpool(_spool, file, path, max_bytes)
+        yield path, digest
+
+
+async def ingest_spooled(state: AppState, path: Path, *, filename: str, sha256: str) -> Intake:
+    """Ingest a spooled upload; raise its InputError (after quarantining it) if it is rejected."""
+    intake = await run_in_threadpool(
+        ingest_file,
+        path,
+        filename=filename,
+        sessions=state.sessions,
+        store=state.store,
+        queue=state.queue,
+        limits=state.settings.limits(),
+        sha256=sha256,
+    )
+    if intake.error is not None:
+        raise intake.error
+    return intake
+
+
+async def receive_upload(state: AppState, file: UploadFile) -> Intake:
+    async with spooled(state, file) as (path, digest):
+        return await ingest_spooled(state, path, filename=file.filename or "upload", sha256=digest)
+
+
+def _spool(upload: UploadFile, path: Path, max_bytes: int) -> str:
     written = 0
+    digest = hashlib.sha256()
     with path.open("wb") as out:
         while chunk := upload.file.read(_CHUNK):
             written += len(chunk)
             if written > max_bytes:
                 raise FileTooLarge(f"The file is larger than {max_bytes / 1_048_576:.0f} MB. Split it or scan at a lower resolution.")
+            digest.update(chunk)
             out.write(chunk)
+    return digest.hexdigest()
 
 
 @router.get("/{document_id}", responses={404: {"model": ErrorResponse}})
-def get_document(document: DocumentDep, principal: PrincipalDep) -> DocumentPublic:
+def get_document(document: DocumentDep) -> DocumentPublic:
     return DocumentPublic.model_validate(document)
 
 

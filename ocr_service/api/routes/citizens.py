@@ -1,0 +1,58 @@
+"""The lookup other systems use: every digitized record naming a citizen. Every read is logged."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from ocr_service.api.deps import PrincipalDep, SessionDep, can_see_document
+from ocr_service.api.schemas import CitizenDocument, CitizenDocuments, ErrorResponse
+from ocr_service.errors import ValidationFailed
+from storage import dossiers as dossier_repo
+from storage.tables import Dossier, DossierDocument
+
+from sqlalchemy import select
+
+router = APIRouter(prefix="/v1/citizens", tags=["citizens"], responses={401: {"model": ErrorResponse}})
+
+
+@router.get("/{id_number}/documents", responses={422: {"model": ErrorResponse}})
+def citizen_documents(id_number: str, session: SessionDep, principal: PrincipalDep) -> CitizenDocuments:
+    """Records naming this 12-digit (or 9-digit CMND) number that the caller may see, with their fields.
+
+    The read is written to the access log (who, when, which citizen, which records), including
+    a lookup that finds nothing.
+    """
+    if not (id_number.isdigit() and len(id_number) in (9, 12)):
+        raise ValidationFailed("id_number: a 12-digit personal ID number (or a 9-digit CMND number).")
+    found: list[CitizenDocument] = []
+    for record, document in dossier_repo.records_naming(session, id_number):
+        if not can_see_document(session, principal, document.id):
+            continue
+        codes = session.scalars(
+            select(Dossier.code).join(DossierDocument, DossierDocument.dossier_id == Dossier.id).where(DossierDocument.document_id == document.id)
+        ).all()
+        found.append(
+            CitizenDocument(
+                document_id=document.id,
+                record_id=record.id,
+                filename=document.filename,
+                doc_type=record.doc_type,
+                fields=record.fields,
+                citizen_ids=record.citizen_ids,
+                page_count=record.page_count,
+                mean_confidence=record.mean_confidence,
+                needs_review=record.needs_review,
+                dossiers=list(codes),
+                digitized_at=record.updated_at,
+            )
+        )
+    dossier_repo.log_access(
+        session,
+        principal_kind=principal.kind,
+        principal_id=principal.id,
+        principal_name=principal.name,
+        action="citizen_documents",
+        id_number=id_number,
+        record_ids=[d.record_id for d in found],
+    )
+    return CitizenDocuments(id_number=id_number, documents=found)

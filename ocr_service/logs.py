@@ -1,0 +1,44 @@
+"""Logging that never writes a full personal ID number.
+
+Citizen ID numbers appear in request paths (``/v1/citizens/{id}/documents``) and could reach a
+log through any message; this filter masks every run of 9 to 12 digits (keeps the first and
+last three) in the formatted message of every record it sees, before any handler writes it.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from typing import Any
+
+_ID_RUN = re.compile(r"(?<!\d)(\d{3})\d{3,6}(\d{3})(?!\d)")
+
+
+def mask_ids(text: str) -> str:
+    return _ID_RUN.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+
+
+class MaskIdNumbers(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = mask_ids(message)
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+def uvicorn_log_config() -> dict[str, Any]:
+    """Uvicorn's own logging config with the mask on both of its handlers."""
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["mask_ids"] = {"()": "ocr_service.logs.MaskIdNumbers"}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("mask_ids")
+    return config
+
+
+def install_root_filter() -> None:
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(MaskIdNumbers())
