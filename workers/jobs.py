@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ocr_service.domain import DocumentStatus, MediaType, OcrDocument, page_from_dict, page_to_dict
-from ocr_service.errors import EngineError, InputError
+from ocr_service.errors import EngineError, InputError, TransientError
 from ocr_service.pipeline.run import PageTask, process_page, run_pipeline, write_outputs
 from ocr_service.pipeline.triage import triage
 from ocr_service.record import PIPELINE_VERSION, mean_confidence, page_summary
@@ -76,6 +76,15 @@ def run_document(ctx: WorkerContext, document_id: str) -> str:
     claim = _claim(ctx, document_id)
     if claim is None:
         return "skipped"
+    try:
+        return _run_claimed(ctx, claim)
+    except TransientError:
+        _release(ctx, claim)  # back to queued, so the queue's retry can claim it at once
+        raise
+
+
+def _run_claimed(ctx: WorkerContext, claim: Claim) -> str:
+    document_id = claim.document_id
     with _lease(ctx, claim), tempfile.TemporaryDirectory(dir=ctx.scratch_root, prefix="doc-") as tmp:
         work = Path(tmp)
         source = work / "original"
@@ -197,6 +206,17 @@ def _lease(ctx: WorkerContext, claim: Claim) -> Iterator[None]:
     finally:
         stop.set()
         thread.join(timeout=5)
+
+
+def _release(ctx: WorkerContext, claim: Claim) -> None:
+    try:
+        with transaction(ctx.sessions) as session:
+            document = repo.get_document(session, claim.document_id, for_update=True)
+            if document.attempts == claim.attempt and document.status == DocumentStatus.PROCESSING.value:
+                repo.set_status(session, document, DocumentStatus.QUEUED)
+                document.lease_until = None
+    except TransientError:
+        log.warning("document %s: could not release after a transient error; its lease will expire", claim.document_id)
 
 
 def _fail(ctx: WorkerContext, claim: Claim, exc: InputError | EngineError) -> str:
