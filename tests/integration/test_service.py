@@ -450,3 +450,29 @@ def test_s3_briefly_unavailable_during_upload(tmp_path: Path) -> None:
         up = _upload(b, clerk, code, _png(seed=11))
         assert up.status_code == 202
         assert b.client.get(f"/v1/dossiers/{code}", headers=clerk).json()["components"][0]["document_id"] == up.json()["document_id"]
+
+
+def test_transient_storage_outage_in_worker_is_retried(tmp_path: Path) -> None:
+    host, port = os.environ.get("OCR_S3_ENDPOINT", ":").split(":")
+    if not host:
+        pytest.fail("needs OCR_S3_ENDPOINT: run the suite with `make test`")
+    proxy = _Proxy((host, int(port)))
+    settings, env = _service_settings(tmp_path, OCR_S3_ENDPOINT=f"127.0.0.1:{proxy.port}")
+    settings = settings.model_copy(update={"s3_endpoint": f"{host}:{port}"})
+    with TestClient(create_app(settings)) as client:  # the API talks to S3 directly; the worker through the proxy
+        b = Backend("service", client, settings, worker_env=env)
+        try:
+            clerk = b.staff("clerk", YEN_THE)
+            code = _dossier(b, clerk)
+            proxy.up.clear()
+            b.start_worker()
+            document_id = _upload(b, clerk, code, _png(seed=13)).json()["document_id"]
+            time.sleep(4)  # the worker meets the outage and hands the job back for a retry
+            assert b.client.get(f"/v1/documents/{document_id}", headers=clerk).json()["status"] == "queued"
+            proxy.up.set()
+            body = b.wait(document_id, clerk, timeout=120)
+            assert body["status"] == "done" and body["error_code"] is None
+        finally:
+            for proc in b.workers:
+                _kill_tree(proc.pid)
+                proc.wait()
