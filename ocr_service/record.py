@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from ocr_service.domain import OcrDocument, OcrPage
+from extractors.base import extract
+from ocr_service.domain import OcrDocument, OcrPage, page_to_dict
 
 PIPELINE_VERSION = "1"
 
 
 def page_summary(page: OcrPage, *, with_words: bool) -> dict[str, Any]:
-    summary: dict[str, Any] = {
-        "index": page.index,
-        "text": page.text,
-        "mean_confidence": page.mean_confidence,
-        "ocred": page.ocred,
-        "width": page.width,
-        "height": page.height,
-        "dpi": page.dpi,
-        "rotation": page.rotation,
-        "skew_degrees": page.skew_degrees,
-        "preprocessing": list(page.preprocessing),
-        "warnings": list(page.warnings),
-    }
-    if with_words:
-        # Compact: [text, x0, y0, x1, y1, confidence, block, line] — the QA review draws these.
-        summary["words"] = [[w.text, *w.bbox.as_list(), w.confidence, w.block, w.line] for w in page.words]
+    """A page in the record: text, confidence, how it was read; words (compact) for the QA review."""
+    summary = page_to_dict(page)
+    del summary["hocr"]  # the document's hOCR is a derived file of its own
+    summary["mean_confidence"] = page.mean_confidence
+    if not with_words:
+        del summary["words"]
     return summary
 
 
@@ -35,6 +26,7 @@ def mean_confidence(doc: OcrDocument) -> float | None:
 
 
 def record_json(doc: OcrDocument, *, document_id: str, with_words: bool = False) -> dict[str, Any]:
+    extraction = extract(doc)
     return {
         "document_id": document_id,
         "sha256": doc.sha256,
@@ -43,8 +35,9 @@ def record_json(doc: OcrDocument, *, document_id: str, with_words: bool = False)
         "ocred_pages": doc.ocred_pages,
         "mean_confidence": mean_confidence(doc),
         "pages": [page_summary(p, with_words=with_words) for p in doc.pages],
-        "doc_type": None,
-        "fields": {},
-        "citizen_ids": [],
+        "doc_type": extraction.doc_type,
+        "fields": extraction.fields,
+        "citizen_ids": extraction.citizen_ids,
+        "needs_review": extraction.needs_review,
         "pipeline_version": PIPELINE_VERSION,
     }

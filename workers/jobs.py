@@ -32,7 +32,7 @@ from ocr_service.errors import EngineError, InputError, TransientError
 from ocr_service.pipeline.run import PageTask, process_page, run_pipeline, write_outputs
 from ocr_service.pipeline.triage import triage
 from ocr_service.record import PIPELINE_VERSION, mean_confidence, page_summary
-from extractors.identity import find_id_numbers
+from extractors.base import extract
 from storage import dossiers as dossier_repo
 from storage import repository as repo
 from storage.db import transaction
@@ -243,7 +243,7 @@ def _complete(ctx: WorkerContext, claim: Claim, result: OcrDocument, source: Pat
     ctx.store.put_file(keys["text_key"], outputs.text, "text/plain; charset=utf-8", overwrite=True)
     ctx.store.put_file(keys["hocr_key"], outputs.hocr, "text/html; charset=utf-8", overwrite=True)
     ctx.store.put_file(keys["pdf_key"], outputs.pdf, "application/pdf", overwrite=True)
-    citizens = [(m.number, None) for m in find_id_numbers(result.text) if m.kind == "cccd"]
+    extraction = extract(result)
 
     with transaction(ctx.sessions) as session:
         document = repo.get_document(session, document_id, for_update=True)
@@ -260,18 +260,18 @@ def _complete(ctx: WorkerContext, claim: Claim, result: OcrDocument, source: Pat
                 "page_count": len(result.pages),
                 "ocred_pages": result.ocred_pages,
                 "mean_confidence": mean_confidence(result),
-                "doc_type": None,
-                "fields": {},
-                "citizen_ids": list(dict.fromkeys(number for number, _ in citizens)),
-                "needs_review": False,
+                "doc_type": extraction.doc_type,
+                "fields": extraction.fields,
+                "citizen_ids": extraction.citizen_ids,
+                "needs_review": extraction.needs_review,
                 "pipeline_version": PIPELINE_VERSION,
                 **keys,
             },
         )
-        dossier_repo.replace_citizen_links(session, record_id=record.id, people=citizens)
+        dossier_repo.replace_citizen_links(session, record_id=record.id, people=extraction.citizens)
         repo.set_status(session, document, DocumentStatus.DONE)
         document.lease_until = None
-    log.info("document %s done: %d pages, %d citizens named", document_id, len(result.pages), len(citizens))
+    log.info("document %s done: %d pages, %d citizens named", document_id, len(result.pages), len(extraction.citizen_ids))
     return DocumentStatus.DONE.value
 
 
