@@ -39,7 +39,7 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
 
     # Colour: red stamps and blue signatures fade out; black print stays.
     if pixels.ndim == 3 and opts.remove_red and has_colour_marks(pixels):
-        gray = suppress_colour_marks(pixels)
+        gray = suppress_colour_marks(pixels, dpi=source_dpi)
         steps.append("remove_colour_marks")
     else:
         gray = to_gray(pixels)
@@ -91,29 +91,56 @@ def estimate_dpi(shape: tuple[int, int]) -> int:
 
 
 def has_colour_marks(rgb: np.ndarray, *, min_fraction: float = 0.0005) -> bool:
-    spread = _channel_spread(np.ascontiguousarray(rgb[::4, ::4]))[1]
-    return cv2.countNonZero(cv2.compare(spread, 60, cv2.CMP_GT)) / spread.size > min_fraction
+    coloured, _red = _colour_masks(np.ascontiguousarray(rgb[::4, ::4]))
+    return cv2.countNonZero(coloured) / coloured.size > min_fraction
 
 
-def suppress_colour_marks(rgb: np.ndarray) -> np.ndarray:
-    """Greyscale that drops strongly coloured ink (stamps, signatures) and keeps black print.
+def suppress_colour_marks(rgb: np.ndarray, *, dpi: int) -> np.ndarray:
+    """Greyscale without stamps and signatures, keeping black print and red printed titles.
 
-    Saturated pixels take their brightest channel (a red stamp is bright in red, a blue
-    signature in blue); neutral pixels keep the usual luminance.
+    Coloured ink that is not red (blue or purple signatures) is dropped everywhere; red ink only
+    inside seals: round red blobs at least ~19 mm across (a seal is 30–40 mm), so a red title
+    such as "CĂN CƯỚC CÔNG DÂN" stays. Dropped pixels take their brightest channel, which is
+    near the paper's brightness; other pixels keep the usual luminance.
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    brightest, spread = _channel_spread(rgb)
-    coloured = cv2.compare(spread, 60, cv2.CMP_GT)
-    cv2.copyTo(brightest, coloured, gray)
+    coloured, red = _colour_masks(rgb)
+    drop = cv2.bitwise_and(coloured, cv2.bitwise_not(red))
+    drop = cv2.bitwise_or(drop, cv2.bitwise_and(red, _seal_regions(red, dpi=dpi)))
+    r, g, b = cv2.split(rgb)
+    cv2.copyTo(cv2.max(cv2.max(r, g), b), drop, gray)
     return gray
 
 
-def _channel_spread(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per pixel: the brightest channel, and brightest minus darkest (OpenCV's SIMD, not numpy's strided reductions)."""
-    r, g, b = cv2.split(rgb)
-    brightest = cv2.max(cv2.max(r, g), b)
-    darkest = cv2.min(cv2.min(r, g), b)
-    return brightest, cv2.subtract(brightest, darkest)
+def _colour_masks(rgb: np.ndarray, *, min_chroma: float = 8.0) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels whose colour stands out from the paper's (CIELAB chroma distance), and the red ones among them.
+
+    Measured against the paper's own tint, so a yellowed or grey page is not "coloured" and a
+    faded seal on it still is.
+    """
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
+    _l, a, b = cv2.split(lab)
+    a0, b0 = (float(np.median(ch[::8, ::8])) for ch in (a, b))
+    da = a.astype(np.float32) - a0
+    db = b.astype(np.float32) - b0
+    coloured = ((da * da + db * db) > min_chroma * min_chroma).astype(np.uint8) * 255
+    red = ((da > 5) & (da > np.abs(db) * 0.7)).astype(np.uint8) * 255
+    return coloured, cv2.bitwise_and(coloured, red)
+
+
+def _seal_regions(red: np.ndarray, *, dpi: int) -> np.ndarray:
+    """A mask of the bounding boxes of seal-like red blobs: large, roughly round, mostly hollow."""
+    scale = 4
+    small = cv2.resize(red, (red.shape[1] // scale, red.shape[0] // scale), interpolation=cv2.INTER_AREA)
+    small = cv2.morphologyEx(cv2.threshold(small, 20, 255, cv2.THRESH_BINARY)[1], cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8))
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(small, connectivity=8)
+    regions = np.zeros_like(red)
+    min_side = 0.75 * dpi / scale  # ~19 mm
+    for x, y, w, h, area in stats[1:count]:
+        if w >= min_side and h >= min_side and 0.6 <= w / h <= 1.6 and area <= 0.6 * w * h:
+            pad = scale * 4
+            cv2.rectangle(regions, (x * scale - pad, y * scale - pad), ((x + w) * scale + pad, (y + h) * scale + pad), 255, -1)
+    return regions
 
 
 def impulse_noise_ratio(gray: np.ndarray) -> float:

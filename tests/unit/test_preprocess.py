@@ -54,16 +54,22 @@ def test_contrast_stretched_only_when_faded(clean_gray: np.ndarray) -> None:
     assert stretched.min() <= 10 and np.percentile(stretched, 90) >= 245
 
 
-def test_red_stamp_removed_black_print_kept() -> None:
-    rgb = np.full((200, 200, 3), 255, np.uint8)
-    rgb[20:40, 20:180] = (0, 0, 0)  # a line of print
-    rgb[100:160, 40:160] = (210, 40, 40)  # stamp ink
-    rgb[170:190, 40:160] = (30, 40, 170)  # blue signature ink
+def test_red_seal_and_blue_signature_removed_black_print_and_red_title_kept() -> None:
+    import cv2
+
+    rgb = np.full((1200, 1200, 3), 255, np.uint8)
+    rgb[20:40, 20:1000] = (0, 0, 0)  # a line of print
+    cv2.putText(rgb, "CAN CUOC", (60, 150), cv2.FONT_HERSHEY_SIMPLEX, 3, (200, 30, 30), 8)  # a red printed title
+    cv2.circle(rgb, (600, 700), 200, (210, 40, 40), 18)  # a 34 mm seal at 300 DPI
+    cv2.putText(rgb, "UBND", (470, 720), cv2.FONT_HERSHEY_SIMPLEX, 3, (210, 40, 40), 10)
+    rgb[1100:1120, 100:600] = (30, 40, 170)  # blue signature ink
     assert P.has_colour_marks(rgb)
-    gray = P.suppress_colour_marks(rgb)
-    assert gray[30, 100] < 20
-    assert gray[130, 100] > 200
-    assert gray[180, 100] > 160
+    gray = P.suppress_colour_marks(rgb, dpi=300)
+    assert gray[30, 500] < 20  # print
+    assert gray[500, 600] > 200  # the seal's ring
+    assert gray[1110, 300] > 160  # the signature
+    title = gray[80:160, 60:500]
+    assert title.min() < 120  # the red title is still there to read
 
 
 def test_plain_greyscale_scan_has_no_colour_marks(clean_rgb: np.ndarray) -> None:
