@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,6 +27,9 @@ from rich.table import Table
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
 from ocr_service.logs import install_root_filter, uvicorn_log_config
+
+if TYPE_CHECKING:
+    from ocr_service.api.state import AppState
 
 console = Console(stderr=True)
 SUPPORTED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -204,10 +208,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ocr_service.api.app import build_state
 
     state = build_state(settings)
-    return _ingest_and_report(state, _expand(args.paths))
+    return _ingest_and_report(state, _expand(args.paths))[0]
 
 
-def _ingest_and_report(state, files: list[Path]) -> int:  # type: ignore[no-untyped-def]
+def _ingest_and_report(state: "AppState", files: list[Path]) -> tuple[int, list[str]]:
+    """Ingest files, wait for the embedded worker, print a summary; return (exit code, document ids)."""
     from ocr_service.domain import DocumentStatus
     from ocr_service.intake import ingest_file
     from storage import repository as repo
@@ -231,7 +236,7 @@ def _ingest_and_report(state, files: list[Path]) -> int:  # type: ignore[no-unty
             progress.update(digitizing, completed=len(files))
 
     table = Table(title="Digitized documents")
-    for column in ("file", "document", "status", "pages", "OCRed", "confidence", "characters"):
+    for column in ("file", "document", "status", "pages", "OCRed", "confidence", "characters", "citizens"):
         table.add_column(column)
     failures = 0
     with transaction(state.sessions) as session:
@@ -249,9 +254,10 @@ def _ingest_and_report(state, files: list[Path]) -> int:  # type: ignore[no-unty
                 str(len(record.ocred_pages)) if record else "-",
                 f"{record.mean_confidence:.1f}" if record and record.mean_confidence is not None else "-",
                 str(len(record.text)) if record else "-",
+                str(len(record.citizen_ids)) if record else "-",
             )
     Console().print(table)
-    return 1 if failures else 0
+    return (1 if failures else 0), [intake.document_id for _path, intake in intakes]
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -262,18 +268,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from storage.db import transaction
 
     state = build_state(settings)
+    host, port = args.host or settings.api_host, args.port or settings.api_port
     if args.ingest_paths:
-        _ingest_and_report(state, _expand(args.ingest_paths))
+        _code, document_ids = _ingest_and_report(state, _expand(args.ingest_paths))
         with transaction(state.sessions) as session:
             _row, key = repo.create_api_key(session, name="demo (make run)", role="admin", unit_code=None)
-        host, port = args.host or settings.api_host, args.port or settings.api_port
-        Console().print(
+        example = document_ids[0] if document_ids else "<document id>"
+        Console(soft_wrap=True).print(
             f"\nAPI at http://{host}:{port}  (docs: http://{host}:{port}/docs)\n"
-            f"A demo admin API key: {key}\n"
-            f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/<id>\n'
+            f"A demo admin API key (shown once): {key}\n"
+            f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/{example}\n',
+            markup=False,
         )
     app = create_app(settings, state=state)
-    uvicorn.run(app, host=args.host or settings.api_host, port=args.port or settings.api_port, log_level="info", log_config=uvicorn_log_config())
+    uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())
     return 0
 
 

@@ -2,7 +2,7 @@
 
 Citizen ID numbers appear in request paths (``/v1/citizens/{id}/documents``) and could reach a
 log through any message; this filter masks every run of 9 to 12 digits (keeps the first and
-last three) in the formatted message of every record it sees, before any handler writes it.
+last three) in the message and arguments of every record, before any handler writes it.
 """
 
 from __future__ import annotations
@@ -20,11 +20,16 @@ def mask_ids(text: str) -> str:
 
 
 class MaskIdNumbers(logging.Filter):
+    """Masks the message and each string argument in place, keeping the record's shape
+    (uvicorn's access formatter unpacks ``args`` as a 5-tuple)."""
+
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_ids(message)
-        if masked != message:
-            record.msg, record.args = masked, ()
+        if isinstance(record.msg, str):
+            record.msg = mask_ids(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(mask_ids(a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {k: mask_ids(v) if isinstance(v, str) else v for k, v in record.args.items()}
         return True
 
 
