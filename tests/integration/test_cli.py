@@ -17,11 +17,13 @@ pytestmark = pytest.mark.integration
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    # The embedded default: none of the service settings `make test` exports for other tests.
+    embedded = {k: v for k, v in os.environ.items() if not k.startswith("OCR_")}
     return subprocess.run(
         [sys.executable, "-m", "ocr_service.cli", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, "COLUMNS": "200", **(env or {})},
+        env={**embedded, "COLUMNS": "200", **(env or {})},
         timeout=300,
     )
 
