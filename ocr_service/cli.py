@@ -295,16 +295,21 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from rq import Queue, Worker
 
     from storage.db import upgrade
-    from workers.jobs import sweep_expired
+    from workers.context import rq_context
+    from workers.jobs import sweep
 
     upgrade(settings.effective_database_url)
     stop = threading.Event()
+    # Built here, in the main thread, before any fork: the sweeper thread then imports nothing
+    # (a job process forked while another thread imports inherits a held import lock), and
+    # job processes build their own context instead of sharing these connections.
+    sweeper_context = rq_context()
 
     def sweeper() -> None:
         # Documents whose worker died mid-job (lease expired) go back on the queue.
         while not stop.wait(max(1.0, settings.lease_seconds / 3)):
             try:
-                sweep_expired()
+                sweep(sweeper_context)
             except Exception:  # noqa: BLE001 - the next round tries again
                 logging.getLogger("ocr_service.worker").warning("sweep failed", exc_info=True)
 

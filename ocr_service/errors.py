@@ -20,6 +20,7 @@ message that tells the person what to do next.
     │   ├── Unauthenticated           unauthenticated       401
     │   └── Forbidden                 forbidden             403
     ├── EngineError                   ocr_engine_error      500  (Tesseract/poppler failed)
+    │   └── RetriesExhausted          retries_exhausted     500  (failed on every attempt)
     └── TransientError                retryable
         ├── StorageUnavailable        storage_unavailable   503
         ├── DatabaseUnavailable       database_unavailable  503
@@ -134,6 +135,11 @@ class EngineError(OcrServiceError):
     code = "ocr_engine_error"
     http_status = 500
     default_message = "The OCR engine failed on this file."
+
+
+class RetriesExhausted(EngineError):
+    code = "retries_exhausted"
+    default_message = "Processing failed on every attempt. An operator can reprocess the document."
 
 
 class TransientError(OcrServiceError):

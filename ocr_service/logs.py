@@ -12,7 +12,8 @@ import logging
 import re
 from typing import Any
 
-_ID_RUN = re.compile(r"(?<!\d)(\d{3})\d{3,6}(\d{3})(?!\d)")
+# Standalone runs only: the digits inside a UUID or a hex digest are not ID numbers.
+_ID_RUN = re.compile(r"(?<![0-9A-Za-z-])(\d{3})\d{3,6}(\d{3})(?![0-9A-Za-z-])")
 
 
 def mask_ids(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+import os
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -53,13 +53,25 @@ def build_context(
     )
 
 
-@lru_cache(maxsize=1)
-def get_context() -> WorkerContext:
-    """The context of an RQ worker process, which receives only ids.
+_CONTEXTS: dict[int, WorkerContext] = {}
 
+
+def get_context() -> WorkerContext:
+    """The context of an RQ job process, which receives only ids; one per process.
+
+    Keyed by process id: RQ forks a work-horse per job, and a forked child must not use the
+    database connections and sockets of the worker it was forked from.
     RQ workers run one job at a time, so each runs its pages in its own process (start one
     worker per core); large PDFs fan out to page-range jobs that all workers share.
     """
+    pid = os.getpid()
+    if pid not in _CONTEXTS:
+        _CONTEXTS.clear()
+        _CONTEXTS[pid] = rq_context()
+    return _CONTEXTS[pid]
+
+
+def rq_context() -> WorkerContext:
     from workers.queue import RQDocumentQueue
 
     settings = get_settings()

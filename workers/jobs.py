@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from ocr_service.domain import DocumentStatus, MediaType, OcrDocument, page_from_dict, page_to_dict
-from ocr_service.errors import EngineError, InputError, TransientError
+from ocr_service.errors import EngineError, InputError, RetriesExhausted, TransientError
 from ocr_service.pipeline.run import PageTask, process_page, run_pipeline, write_outputs
 from ocr_service.pipeline.triage import triage
 from ocr_service.record import PIPELINE_VERSION, mean_confidence, page_summary
@@ -40,6 +40,8 @@ from storage.objects import derived_key
 from workers.context import WorkerContext, get_context
 
 log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,10 +67,6 @@ def finish_document(document_id: str, attempt: int, page_count: int) -> str:
     return run_finish(get_context(), document_id, attempt, page_count)
 
 
-def sweep_expired() -> int:
-    return sweep(get_context())
-
-
 # --- the work --------------------------------------------------------------------------------
 
 
@@ -78,8 +76,10 @@ def run_document(ctx: WorkerContext, document_id: str) -> str:
         return "skipped"
     try:
         return _run_claimed(ctx, claim)
-    except TransientError:
-        _release(ctx, claim)  # back to queued, so the queue's retry can claim it at once
+    except Exception:
+        # Transient trouble or a bug: back to queued, so the queue's retry can claim it at once
+        # (attempts are capped in _claim, so a document that always crashes ends up failed).
+        _release(ctx, claim)
         raise
 
 
@@ -147,7 +147,7 @@ def run_finish(ctx: WorkerContext, document_id: str, attempt: int, page_count: i
 
 
 def sweep(ctx: WorkerContext) -> int:
-    """Re-queue documents whose worker died (lease expired) or that never got a job. Returns how many."""
+    """Re-queue documents whose worker died (their lease expired). Returns how many."""
     now = datetime.now(UTC)
     requeued: list[str] = []
     with transaction(ctx.sessions) as session:
@@ -173,6 +173,11 @@ def _claim(ctx: WorkerContext, document_id: str) -> Claim | None:
             return None  # a duplicate delivery of a finished job
         if status is DocumentStatus.PROCESSING and document.lease_until and _aware(document.lease_until) > datetime.now(UTC):
             return None  # another worker holds it and is alive
+        if document.attempts >= MAX_ATTEMPTS:
+            exhausted = RetriesExhausted(f"Processing failed {document.attempts} times. An operator can reprocess the document.")
+            repo.set_status(session, document, DocumentStatus.FAILED, error_code=exhausted.code, error_message=exhausted.message)
+            document.lease_until = None
+            return None
         repo.set_status(session, document, DocumentStatus.PROCESSING)
         document.lease_until = datetime.now(UTC) + timedelta(seconds=ctx.lease_seconds)
         return Claim(document.id, document.attempts, document.original_key, document.media_type)

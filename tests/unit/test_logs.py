@@ -13,6 +13,8 @@ def test_mask_ids_keeps_ends_only() -> None:
     assert mask_ids("tra cứu 024085001234 và 123456789") == "tra cứu 024******234 và 123******789"
     assert mask_ids("điện thoại 0912345678") == "điện thoại 091******678"
     assert mask_ids("năm 2024, số 12") == "năm 2024, số 12"
+    uuid = "document-208a61b3-acd4-4ff4-a252-e3b386310014"
+    assert mask_ids(uuid) == uuid
 
 
 def test_access_log_record_masked_and_still_formats() -> None:
