@@ -24,6 +24,14 @@ test: setup
 bench: setup
 	.venv/bin/python -m bench $(BENCH_ARGS)
 
+## Service mode under load: uploads through the real API, RQ workers, PostgreSQL and S3 (writes bench/reports/).
+.PHONY: bench-service
+bench-service: setup
+	@scripts/services.sh install
+	@scripts/services.sh start
+	@set -a; eval "$$(scripts/services.sh env)"; set +a; \
+	  .venv/bin/python -m bench service $(BENCH_ARGS)
+
 samples: setup
 	.venv/bin/python -m samples generate --out samples/generated
 

@@ -1,6 +1,7 @@
 """``python -m bench`` (or ``make bench``): generate the sample corpus and measure the pipeline.
 
 Writes a markdown report and a JSON file under bench/reports/ and prints the report.
+``python -m bench service`` runs the service-mode bench instead (bench/service.py).
 Not part of the test suite: it takes minutes and its figures go into closing notes.
 """
 
@@ -21,6 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["service"]:  # python -m bench service: the service-mode bench (bench/service.py)
+        from bench.service import main as service_main
+
+        return service_main(argv[1:])
     # One single-threaded Tesseract per process, for ours and raw alike (as the service runs it).
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     from bench.ocr import bench_corpus, render_report
@@ -33,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--types", default=",".join(ALL_DOC_TYPES))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="samples measured in parallel")
     parser.add_argument("--ablation", action="store_true", help="also run ours with each preprocessing step off")
+    parser.add_argument("--fields", action="store_true", help="also extract fields and score them against the truth (bench/fields.py)")
     parser.add_argument("--corpus", type=Path, default=None, help="corpus directory (default: generated under bench/corpus/)")
     parser.add_argument("--out", type=Path, default=None, help="report path (.md; a .json is written beside it)")
     args = parser.parse_args(argv)
@@ -47,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console) as progress:
         task = progress.add_task("raw Tesseract and ours", total=len(samples))
-        runs = bench_corpus(samples, jobs=args.jobs, ablation=args.ablation, progress=lambda: progress.advance(task))
+        runs = bench_corpus(samples, jobs=args.jobs, ablation=args.ablation, progress=lambda: progress.advance(task),
+                            fields=args.fields)
 
     params = {
         "seed": args.seed,
@@ -59,6 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         "cpu": os.cpu_count(),
     }
     report, data = render_report(runs, title=f"OCR bench {datetime.now():%Y-%m-%d %H:%M}", params=params)
+    if args.fields:
+        from bench.fields import render_field_report, targets
+
+        field_scores = [r.fields for r in runs if r.engine == "ours" and r.fields is not None]
+        field_lines, data["fields"] = render_field_report(field_scores)
+        checks = targets(field_scores)
+        field_lines += ["## Targets (issue #4: fields)", ""] + [f"- {'PASS' if ok else 'FAIL'}: {t}" for t, ok in checks] + [""]
+        data["fields"]["targets"] = [{"target": t, "pass": ok} for t, ok in checks]
+        report = report + "\n" + "\n".join(field_lines)
     out = args.out or ROOT / "bench" / "reports" / f"ocr-{datetime.now():%Y%m%d-%H%M%S}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report, encoding="utf-8")

@@ -23,7 +23,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from bench.fields import SampleScore, score_sample
 from bench.metrics import ZERO, Scores, score
+from extractors.base import extract
 from ocr_service.domain import Limits, OcrOptions, PreprocessOptions
 from ocr_service.pipeline.run import run_pipeline, write_outputs
 
@@ -44,6 +46,7 @@ class Run:
     peak_rss_mb: float
     outputs_cpu_s: float
     scores: Scores
+    fields: "SampleScore | None" = None  # extraction against the truth's fields (--fields)
 
 
 def _cpu() -> float:
@@ -105,7 +108,8 @@ def _children_cpu() -> float:
     return kids.ru_utime + kids.ru_stime
 
 
-def run_ours(path: Path, truth: dict, *, opts: OcrOptions, engine: str = "ours", outputs: bool = True) -> Run:
+def run_ours(path: Path, truth: dict, *, opts: OcrOptions, engine: str = "ours", outputs: bool = True,
+             fields: bool = False) -> Run:
     with tempfile.TemporaryDirectory(prefix="bench-ours-") as tmp:
         cpu0, start = _cpu(), time.perf_counter()
         doc = run_pipeline(path, limits=Limits(), opts=opts, scratch=Path(tmp) / "pages")
@@ -116,13 +120,15 @@ def run_ours(path: Path, truth: dict, *, opts: OcrOptions, engine: str = "ours",
             write_outputs(doc, path, Path(tmp) / "out", stem="bench")
             outputs_cpu = _cpu() - cpu1
     own = _vm_hwm_kb(Path("/proc/self/status")) / 1024  # this bench process's peak (Tesseract's own peak is raw's)
-    return Run(path.name, truth["doc_type"], truth["tier"], engine, len(doc.pages), cpu, wall, own, outputs_cpu, score(truth["text"], doc.text))
+    field_score = score_sample(path.name, truth, extract(doc)) if fields and truth.get("fields") is not None else None
+    return Run(path.name, truth["doc_type"], truth["tier"], engine, len(doc.pages), cpu, wall, own, outputs_cpu,
+               score(truth["text"], doc.text), field_score)
 
 
-def _bench_sample(args: tuple[Path, bool]) -> list[Run]:
-    path, ablation = args
+def _bench_sample(args: tuple[Path, bool, bool]) -> list[Run]:
+    path, ablation, fields = args
     truth = json.loads(path.with_name(path.name.split(".")[0] + ".truth.json").read_text(encoding="utf-8"))
-    runs = [run_raw(path, truth), run_ours(path, truth, opts=OcrOptions())]
+    runs = [run_raw(path, truth), run_ours(path, truth, opts=OcrOptions(), fields=fields)]
     if ablation:
         for step in ABLATIONS:
             opts = OcrOptions(preprocess=replace(PreprocessOptions(), **{step: False}))
@@ -130,10 +136,10 @@ def _bench_sample(args: tuple[Path, bool]) -> list[Run]:
     return runs
 
 
-def bench_corpus(samples: list[Path], *, jobs: int, ablation: bool, progress=None) -> list[Run]:  # type: ignore[no-untyped-def]
+def bench_corpus(samples: list[Path], *, jobs: int, ablation: bool, progress=None, fields: bool = False) -> list[Run]:  # type: ignore[no-untyped-def]
     runs: list[Run] = []
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        for result in pool.map(_bench_sample, [(s, ablation) for s in samples]):
+        for result in pool.map(_bench_sample, [(s, ablation, fields) for s in samples]):
             runs.extend(result)
             if progress is not None:
                 progress()
@@ -221,7 +227,7 @@ def render_report(runs: list[Run], *, title: str, params: dict) -> tuple[str, di
         "by_tier": [_row_json(r) for r in by_tier],
         "by_type": [_row_json(r) for r in by_type],
         "targets": [{"target": t, "pass": ok} for t, ok in checks],
-        "runs": [{**asdict(r), "scores": asdict(r.scores)} for r in runs],
+        "runs": [{**asdict(r), "scores": asdict(r.scores), "fields": None} for r in runs],
     }
     return "\n".join(lines), data
 

@@ -1,12 +1,66 @@
-"""What extraction produces for a document. Issue #4 adds a classifier and one extractor per type."""
+"""What extraction produces for a document, and how an extractor is chosen.
+
+Extractors are small stateless classes, one module per document type, registered in the plain
+tuple ``EXTRACTORS``. Each has ``score(layout) -> float | None`` (None declines) and
+``extract(layout) -> Result``; the highest score wins, the generic one (``other``) always
+answers with a low score. ``extract(doc)`` then applies one review policy to every field:
+
+- a field read with a confidence below ``ReviewPolicy.min_confidence`` (ID numbers:
+  ``min_id_confidence``), or failing its validation, is ``needs_review`` with its reasons;
+- the record ``needs_review`` when any field does, when a required field is missing, or when
+  the type is unknown; ``review_reasons`` lists why (``"id_number: id_sex_mismatch"``);
+- a citizen is linked only by an ID number that passed every check (structure, agreement
+  with the birth date and sex printed beside it, confidence). A wrong link is worse than a
+  missing one: anything doubtful is left for review, not linked.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from extractors.identity import find_id_numbers
+from extractors.layout import Field, Layout
 from ocr_service.domain import OcrDocument
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPolicy:
+    # Set on the bench (bench/fields.py): no ID number read at 93 or more was wrong; one at 86 was.
+    min_confidence: float = 85.0
+    min_id_confidence: float = 93.0
+
+
+DEFAULT_POLICY = ReviewPolicy()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the document names: the fields that identify them (any may be None)."""
+
+    id_number: Field | None
+    full_name: Field | None = None
+    date_of_birth: Field | None = None
+    sex: Field | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one extractor read: public keys to Fields (or lists/dicts of them), and the people."""
+
+    doc_type: str
+    fields: dict[str, Any]
+    people: tuple[Person, ...] = ()
+    required: tuple[str, ...] = ()
+
+
+class Extractor(Protocol):
+    doc_type: str
+
+    def score(self, layout: Layout) -> float | None: ...
+
+    def extract(self, layout: Layout) -> Result: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,13 +69,80 @@ class Extraction:
     fields: dict[str, Any] = field(default_factory=dict)
     citizens: tuple[tuple[str, str | None], ...] = ()  # (12-digit ID number, full name if known)
     needs_review: bool = False
+    review_reasons: tuple[str, ...] = ()
+    schema_version: str = SCHEMA_VERSION
 
     @property
     def citizen_ids(self) -> list[str]:
         return list(dict.fromkeys(number for number, _ in self.citizens))
 
 
-def extract(doc: OcrDocument) -> Extraction:
-    """Every well-formed 12-digit personal ID number the document names links it to that citizen."""
-    citizens = tuple((m.number, None) for m in find_id_numbers(doc.text) if m.kind == "cccd")
-    return Extraction(citizens=citizens)
+def classify(layout: Layout) -> Extractor:
+    from extractors.registry import EXTRACTORS
+
+    best: tuple[float, Extractor] | None = None
+    for extractor in EXTRACTORS:
+        score = extractor.score(layout)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, extractor)
+    assert best is not None, "the generic extractor always answers"
+    return best[1]
+
+
+def extract(doc: OcrDocument, *, policy: ReviewPolicy = DEFAULT_POLICY) -> Extraction:
+    """Classify the document, extract its fields, review them and link the citizens it names."""
+    layout = Layout.of(doc)
+    result = classify(layout).extract(layout)
+    return finish(result, policy=policy)
+
+
+def _review(f: Field, key: str, policy: ReviewPolicy) -> Field:
+    is_id = key.split(".")[-1].endswith("id_number")
+    threshold = policy.min_id_confidence if is_id else policy.min_confidence
+    return f.flagged("low_confidence") if f.confidence < threshold else f
+
+
+def _walk(value: Any, path: str, policy: ReviewPolicy, reasons: list[str]) -> Any:
+    """Review every Field under ``value``; return the JSON form (Field → dict)."""
+    if isinstance(value, Field):
+        reviewed = _review(value, path, policy)
+        reasons.extend(f"{path}: {r}" for r in reviewed.reasons)
+        return reviewed.to_dict()
+    if isinstance(value, dict):
+        return {k: _walk(v, f"{path}.{k}" if path else k, policy, reasons) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_walk(v, f"{path}[{i}]", policy, reasons) for i, v in enumerate(value)]
+    return value
+
+
+def link(people: tuple[Person, ...], policy: ReviewPolicy) -> tuple[tuple[str, str | None], ...]:
+    """(ID number, name) for every person whose 12-digit number passed every check."""
+    linked: dict[str, str | None] = {}
+    for person in people:
+        f = person.id_number
+        if f is None or not isinstance(f.value, str) or len(f.value) != 12:
+            continue
+        if _review(f, "id_number", policy).needs_review:
+            continue
+        name = person.full_name
+        good_name = name is not None and not _review(name, "full_name", policy).needs_review
+        if f.value not in linked or (linked[f.value] is None and good_name):
+            linked[f.value] = name.value if good_name and name is not None else None
+    return tuple(linked.items())
+
+
+def finish(result: Result, *, policy: ReviewPolicy = DEFAULT_POLICY) -> Extraction:
+    reasons: list[str] = []
+    fields = {k: _walk(v, k, policy, reasons) for k, v in result.fields.items() if v is not None}
+    for key in result.required:
+        if result.fields.get(key) is None:
+            reasons.append(f"{key}: missing")
+    if result.doc_type == "other":
+        reasons.append("doc_type: unknown")
+    return Extraction(
+        doc_type=result.doc_type,
+        fields=fields,
+        citizens=link(result.people, policy),
+        needs_review=bool(reasons),
+        review_reasons=tuple(dict.fromkeys(reasons)),
+    )

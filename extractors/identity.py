@@ -80,3 +80,81 @@ def find_id_numbers(text: str) -> list[IdNumber]:
         elif len(digits) == 9 and " " not in match.group(1) and "." not in match.group(1):
             found.append(IdNumber(digits, "cmnd", match.start(1), match.end(1)))
     return found
+
+
+def id_problems(number: str, *, date_of_birth: date | None = None, sex: str | None = None,
+                today: date | None = None) -> list[str]:
+    """Why ``number`` cannot be trusted as this person's ID (empty if it can).
+
+    A 12-digit number is checked for its structure (province code, century/sex digit, a birth
+    year not in the future) and, when the document gives them, against the person's birth date
+    (century and the two year digits) and sex. A 9-digit CMND has no structure to check.
+    """
+    if len(number) == 9 and number.isdigit():
+        return []
+    problems = cccd_problems(number)
+    if problems:
+        return problems
+    if int(number[3]) > 5 or not plausible_birth_year(number, today=today):
+        return ["implausible_birth_year"]
+    if date_of_birth is not None and date_of_birth.year != birth_year(number):
+        problems.append("id_birth_year_mismatch")
+    if sex is not None and sex != birth_century_and_sex(number)[1]:
+        problems.append("id_sex_mismatch")
+    return problems
+
+
+@dataclass(frozen=True, slots=True)
+class QrPayload:
+    """What a QR code on a document says (pure parsing; decoding the image is the caller's)."""
+
+    kind: str  # "cccd" or "one_stop"
+    id_number: str | None = None
+    old_id_number: str | None = None
+    full_name: str | None = None
+    date_of_birth: date | None = None
+    sex: str | None = None
+    address: str | None = None
+    issue_date: date | None = None
+    dossier_code: str | None = None
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+def _ddmmyyyy(text: str) -> date | None:
+    if not re.fullmatch(r"\d{8}", text):
+        return None
+    try:
+        return date(int(text[4:]), int(text[2:4]), int(text[:2]))
+    except ValueError:
+        return None
+
+
+def decode_qr_payload(text: str) -> QrPayload | None:
+    """Parse the text of a QR code.
+
+    - chip CCCD: ``id|old_id|name|ddmmyyyy(birth)|sex|address|ddmmyyyy(issue)`` (old_id may be
+      empty); the ID number must be well formed.
+    - one-stop receipt (Circular 01/2023/TT-VPCP): a dossier code ``XXX-YYMMDD-NNNN`` (or a
+      URL/``key=value`` text carrying ``MaHoSo``/``ma_ho_so``) – the dossier the paper belongs to.
+
+    None when the text is neither.
+    """
+    text = text.strip().lstrip("\ufeff")
+    parts = text.split("|")
+    if len(parts) >= 7 and re.fullmatch(r"\d{12}", parts[0]):
+        number = parts[0]
+        if cccd_problems(number):
+            return None
+        sex = {"nam": "Nam", "nữ": "Nữ", "nu": "Nữ"}.get(parts[4].strip().lower())
+        return QrPayload(
+            kind="cccd", id_number=number, old_id_number=parts[1] or None,
+            full_name=parts[2].strip() or None, date_of_birth=_ddmmyyyy(parts[3]), sex=sex,
+            address=parts[5].strip() or None, issue_date=_ddmmyyyy(parts[6]),
+        )
+    m = re.search(r"(?:MaHoSo|ma_ho_so|mahoso|code)=(?P<code>[A-Za-z0-9.\-]{6,40})", text)
+    if m:
+        return QrPayload(kind="one_stop", dossier_code=m["code"])
+    m = re.fullmatch(r"(?P<code>[A-Z0-9.]{2,20}-\d{6}-\d{3,6})", text)
+    if m:
+        return QrPayload(kind="one_stop", dossier_code=m["code"])
+    return None
