@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ocr_service.config import Settings, get_settings
-from ocr_service.errors import OcrServiceError
+from ocr_service.errors import OcrServiceError, TransientError
 from ocr_service.logs import install_root_filter, uvicorn_log_config
 
 if TYPE_CHECKING:
@@ -303,7 +303,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     # Built here, in the main thread, before any fork: the sweeper thread then imports nothing
     # (a job process forked while another thread imports inherits a held import lock), and
     # job processes build their own context instead of sharing these connections.
-    sweeper_context = rq_context()
+    while True:
+        try:
+            sweeper_context = rq_context()
+            break
+        except TransientError as exc:  # storage or database still starting: wait, do not die
+            console.print(f"ocr-service worker: {exc.code}, retrying in 3 s", soft_wrap=True)
+            time.sleep(3)
 
     def sweeper() -> None:
         # Documents whose worker died mid-job (lease expired) go back on the queue.
