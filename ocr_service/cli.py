@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     worker.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     worker.set_defaults(func=cmd_worker)
 
+    requeue = sub.add_parser("requeue", help="enqueue again documents queued longer than N minutes (jobs lost with Redis)")
+    requeue.add_argument("--older-than-minutes", type=float, default=30.0)
+    requeue.set_defaults(func=cmd_requeue)
+
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(func=cmd_db)
@@ -326,6 +330,28 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         worker.work(burst=args.burst, with_scheduler=True, logging_level="WARNING")
     finally:
         stop.set()
+    return 0
+
+
+def cmd_requeue(args: argparse.Namespace, settings: Settings) -> int:
+    """Safe to run at any time: a document already being worked on is claimed once (workers/jobs.py)."""
+    from datetime import UTC, datetime, timedelta
+
+    from storage import repository as repo
+    from storage.db import make_engine, session_factory, transaction
+    from workers.queue import RQDocumentQueue
+
+    if not settings.redis_url:
+        console.print("ocr-service requeue: set OCR_REDIS_URL (the embedded default re-queues at start-up)")
+        return 2
+    sessions = session_factory(make_engine(settings.effective_database_url))
+    cutoff = datetime.now(UTC) - timedelta(minutes=args.older_than_minutes)
+    with transaction(sessions) as session:
+        stale = [d.id for d in repo.stale_queued(session, older_than=cutoff)]
+    queue = RQDocumentQueue(settings.redis_url, settings.queue_name)
+    for document_id in stale:
+        queue.enqueue(document_id)
+    console.print(f"re-enqueued {len(stale)} document(s)")
     return 0
 
 

@@ -81,6 +81,12 @@ def unfinished_documents(session: Session) -> Sequence[Document]:
     return session.scalars(select(Document).where(Document.status.in_(live)).order_by(Document.created_at)).all()
 
 
+def stale_queued(session: Session, *, older_than: datetime) -> Sequence[Document]:
+    """Queued documents untouched since ``older_than``: their job may have been lost with Redis."""
+    query = select(Document).where(Document.status == DocumentStatus.QUEUED.value, Document.updated_at < older_than)
+    return session.scalars(query.order_by(Document.created_at)).all()
+
+
 def list_documents(session: Session, *, limit: int = 100, offset: int = 0) -> Sequence[Document]:
     return session.scalars(select(Document).order_by(Document.created_at.desc()).limit(limit).offset(offset)).all()
 

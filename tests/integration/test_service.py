@@ -476,3 +476,21 @@ def test_transient_storage_outage_in_worker_is_retried(tmp_path: Path) -> None:
             for proc in b.workers:
                 _kill_tree(proc.pid)
                 proc.wait()
+
+
+def test_jobs_lost_with_redis_are_requeued_from_the_database(service: Backend) -> None:
+    from redis import Redis
+
+    clerk = service.staff("clerk", YEN_THE)
+    code = _dossier(service, clerk)
+    document_id = _upload(service, clerk, code, _png(seed=17)).json()["document_id"]
+    Redis.from_url(service.settings.redis_url).delete(f"rq:queue:{service.settings.queue_name}")  # the job is lost
+    service.start_worker()
+    time.sleep(3)
+    assert service.client.get(f"/v1/documents/{document_id}", headers=clerk).json()["status"] == "queued"
+    result = subprocess.run(
+        [sys.executable, "-m", "ocr_service.cli", "requeue", "--older-than-minutes", "0"],
+        env=service.worker_env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0 and "re-enqueued 1 document" in result.stderr, result.stderr
+    assert service.wait(document_id, clerk, timeout=120)["status"] == "done"
