@@ -50,6 +50,7 @@ class Claim:
     attempt: int
     original_key: str
     media_type: str | None
+    sha256: str
 
 
 # --- RQ entry points (enqueued by dotted path) ---------------------------------------------
@@ -141,8 +142,7 @@ def run_finish(ctx: WorkerContext, document_id: str, attempt: int, page_count: i
                     image = work / f"page-{data['index']:05d}.jpg"
                     ctx.store.download(_part_key(document_id, attempt, image.name), image)
                 pages.append(page_from_dict(data, image_path=str(image) if image else None))
-        sha = triage(source, ctx.limits).sha256
-        result = OcrDocument(sha256=sha, media_type=MediaType.PDF, pages=tuple(sorted(pages, key=lambda p: p.index)))
+        result = OcrDocument(sha256=claim.sha256, media_type=MediaType.PDF, pages=tuple(sorted(pages, key=lambda p: p.index)))
         return _complete(ctx, claim, result, source, work)
 
 
@@ -180,7 +180,7 @@ def _claim(ctx: WorkerContext, document_id: str) -> Claim | None:
             return None
         repo.set_status(session, document, DocumentStatus.PROCESSING)
         document.lease_until = datetime.now(UTC) + timedelta(seconds=ctx.lease_seconds)
-        return Claim(document.id, document.attempts, document.original_key, document.media_type)
+        return Claim(document.id, document.attempts, document.original_key, document.media_type, document.sha256)
 
 
 def _current_claim(ctx: WorkerContext, document_id: str, attempt: int) -> Claim | None:
@@ -188,7 +188,7 @@ def _current_claim(ctx: WorkerContext, document_id: str, attempt: int) -> Claim 
         document = repo.get_document(session, document_id)
         if document.status != DocumentStatus.PROCESSING.value or document.attempts != attempt:
             return None
-        return Claim(document.id, attempt, document.original_key, document.media_type)
+        return Claim(document.id, attempt, document.original_key, document.media_type, document.sha256)
 
 
 @contextmanager

@@ -58,8 +58,9 @@ def _embedded_queue(settings: Settings) -> InProcessQueue:
     queue = InProcessQueue(lambda document_id: run_document(context, document_id))
     # The in-process queue lives in memory: after a restart, re-queue what it was holding.
     with transaction(context.sessions) as session:
-        unfinished = [d.id for d in repo.unfinished_documents(session)]
-        for document in repo.unfinished_documents(session):
+        documents = repo.unfinished_documents(session)
+        unfinished = [d.id for d in documents]
+        for document in documents:
             if document.status == DocumentStatus.PROCESSING.value:
                 repo.set_status(session, document, DocumentStatus.QUEUED)
                 document.lease_until = None
