@@ -88,6 +88,8 @@ class OcrPage:
     # as {index, raw, corrected, rule}; empty when nothing was corrected.
     raw_text: str = ""
     corrections: tuple[dict[str, Any], ...] = ()
+    # Texts of the QR codes decoded on the page (pipeline.codes), for the extractors.
+    codes: tuple[str, ...] = ()
 
     @property
     def mean_confidence(self) -> float | None:
@@ -159,6 +161,8 @@ class OcrOptions:
     reading_order: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
+    # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
+    read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 
@@ -212,6 +216,7 @@ def page_to_dict(page: OcrPage) -> dict:
         "warnings": list(page.warnings),
         "raw_text": page.raw_text,
         "corrections": [dict(c) for c in page.corrections],
+        "codes": list(page.codes),
     }
 
 
@@ -232,4 +237,5 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         warnings=tuple(data.get("warnings", ())),
         raw_text=data.get("raw_text", ""),
         corrections=tuple(data.get("corrections", ())),
+        codes=tuple(data.get("codes", ())),
     )

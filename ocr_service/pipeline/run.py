@@ -18,10 +18,11 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.codes import read_qr_codes
 from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
-from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
+from ocr_service.pipeline.preprocess import preprocess, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
     has_usable_text,
@@ -148,6 +149,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
             raw_text, words = words_to_text(words), corrected
             corrections = tuple(c.as_dict() for c in changes)
 
+    codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
+
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
     if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
@@ -171,6 +174,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         warnings=tuple(warnings),
         raw_text=raw_text,
         corrections=corrections,
+        codes=codes,
     )
 
 
