@@ -32,7 +32,7 @@ from ocr_service.pipeline.rasterize import (
     words_to_text,
 )
 from ocr_service.pipeline.render import render_hocr, render_searchable_pdf
-from ocr_service.pipeline.triage import triage
+from ocr_service.pipeline.triage import scanned_page_dpi, triage
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,11 @@ def process_page(task: PageTask) -> OcrPage:
                 words=layer.words,
                 ocred=False,
             )
-        image = rasterize_pdf_page(task.source, task.index, dpi=opts.dpi, scratch=task.scratch, timeout=opts.timeout_seconds)
+        # A scan is rendered at its own resolution (up to opts.dpi); preprocess upscales it after
+        # removing its noise. Born-digital pages without usable text render at opts.dpi.
+        native = scanned_page_dpi(task.source, task.index)
+        dpi = min(opts.dpi, max(native, 72)) if native else opts.dpi
+        image = rasterize_pdf_page(task.source, task.index, dpi=dpi, scratch=task.scratch, timeout=opts.timeout_seconds)
     else:
         image = load_image_frame(task.source, task.index)
     return ocr_page_image(image, index=task.index, opts=opts, scratch=task.scratch)

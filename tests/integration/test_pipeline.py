@@ -70,6 +70,21 @@ def test_low_resolution_skewed_scan(tmp_path: Path) -> None:
     assert score(TRUTH, page.text).cer < 0.04
 
 
+def test_low_resolution_scanned_pdf_is_rendered_at_its_own_resolution(tmp_path: Path) -> None:
+    # A 150-DPI scan in a PDF: rendered at 150 (not enlarged by poppler with its specks), then
+    # cleaned and upscaled by the preprocessing.
+    path = tmp_path / "scan-150.pdf"
+    noisy = draw_page().convert("L").resize((1240, 1754))
+    speckled = noisy.point(lambda v: v)  # a copy
+    for i in range(0, 1240 * 1754, 211):  # salt and pepper
+        speckled.putpixel((i % 1240, i // 1240), 0 if (i // 211) % 2 else 255)
+    speckled.save(path, "PDF", resolution=150)
+    page = run_pipeline(path, limits=LIMITS, opts=OPTS, scratch=tmp_path / "s").pages[0]
+    assert {"denoise", "upscale"} <= set(page.preprocessing)
+    assert page.dpi == 300
+    assert score(TRUTH, page.text).cer < 0.04
+
+
 def test_mixed_pdf_uses_text_layer_where_born_digital(tmp_path: Path) -> None:
     digital, scanned, mixed = tmp_path / "digital.pdf", tmp_path / "scanned.pdf", tmp_path / "mixed.pdf"
     _born_digital_pdf(digital, DECISION_LINES)
