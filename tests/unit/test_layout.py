@@ -107,12 +107,12 @@ def test_empty_page() -> None:
 def test_a_column_starting_far_above_is_read_first() -> None:
     # CCCD: fields beside the photo from the top; "Có giá trị đến" under the photo, lower down.
     words = interleaved_tesseract_order(
-        line("Số / No.: 024087584836", 300, 240),
-        line("Họ và tên / Full name:", 300, 300),
-        line("HOÀNG DUY ĐỨC DƯƠNG", 300, 340),
-        line("Ngày sinh / Date of birth: 22/08/1987", 300, 400),
+        line("Số / No.: 024087584836", 500, 240),
+        line("Họ và tên / Full name:", 500, 300),
+        line("HOÀNG DUY ĐỨC DƯƠNG", 500, 340),
+        line("Ngày sinh / Date of birth: 22/08/1987", 500, 400),
         line("Có giá trị đến:", 20, 520),
-        line("Nơi thường trú: Bản Khe Nghè", 300, 520),
+        line("Nơi thường trú: Bản Khe Nghè", 500, 520),
         line("22/08/2027", 20, 560),
     )
     assert texts(words) == [
