@@ -109,10 +109,10 @@ def test_a_column_starting_far_above_is_read_first() -> None:
     words = interleaved_tesseract_order(
         line("Số / No.: 024087584836", 500, 240),
         line("Họ và tên / Full name:", 500, 300),
-        line("HOÀNG DUY ĐỨC DƯƠNG", 500, 340),
-        line("Ngày sinh / Date of birth: 22/08/1987", 500, 400),
-        line("Có giá trị đến:", 20, 520),
-        line("Nơi thường trú: Bản Khe Nghè", 500, 520),
+        line("HOÀNG DUY ĐỨC DƯƠNG", 500, 360),
+        line("Ngày sinh / Date of birth: 22/08/1987", 500, 420),
+        line("Có giá trị đến:", 20, 500),
+        line("Nơi thường trú: Bản Khe Nghè", 500, 480),
         line("22/08/2027", 20, 560),
     )
     assert texts(words) == [
