@@ -61,6 +61,24 @@ class Word:
     line: int = 0
 
 
+def words_to_text(words: tuple[Word, ...] | list[Word]) -> str:
+    """Words joined into lines (by block and line number), blocks separated by a blank line."""
+    lines: list[str] = []
+    current: tuple[int, int] | None = None
+    for word in words:
+        key = (word.block, word.line)
+        if current is None:
+            lines.append(word.text)
+        elif key == current:
+            lines[-1] += " " + word.text
+        else:
+            if word.block != current[0]:
+                lines.append("")
+            lines.append(word.text)
+        current = key
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class OcrPage:
     """The result for one page.
