@@ -193,6 +193,22 @@ class DocumentStatus(str, enum.Enum):
         return new in _TRANSITIONS[self]
 
 
+class ReviewStatus(str, enum.Enum):
+    """Whether a record needs a person to look at it.
+
+        not_required ──┐
+                       ├──► verified   (a QA reviewer saved it: a new version)
+        needs_review ──┘
+
+    ``needs_review``: extraction flagged it (storage.reviews lists why); ``not_required``:
+    nothing was flagged; ``verified``: a reviewer checked and saved it (the latest version).
+    """
+
+    NEEDS_REVIEW = "needs_review"
+    NOT_REQUIRED = "not_required"
+    VERIFIED = "verified"
+
+
 _TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {
     DocumentStatus.UPLOADED: frozenset({DocumentStatus.QUEUED, DocumentStatus.FAILED}),
     DocumentStatus.QUEUED: frozenset({DocumentStatus.PROCESSING, DocumentStatus.FAILED}),
