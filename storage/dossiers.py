@@ -119,6 +119,20 @@ def replace_citizen_links(session: Session, *, record_id: str, people: Sequence[
     session.flush()
 
 
+def names_linked_elsewhere(session: Session, id_numbers: Sequence[str], *, record_id: str) -> dict[str, set[str]]:
+    """The names other records give to each of these ID numbers (links without a name left out)."""
+    found: dict[str, set[str]] = {}
+    if id_numbers:
+        rows = session.execute(
+            select(CitizenLink.id_number, CitizenLink.full_name).where(
+                CitizenLink.id_number.in_(list(id_numbers)), CitizenLink.record_id != record_id, CitizenLink.full_name.is_not(None)
+            )
+        )
+        for number, name in rows:
+            found.setdefault(number, set()).add(name)
+    return found
+
+
 def records_naming(session: Session, id_number: str) -> Sequence[tuple[Record, Document]]:
     rows = session.execute(
         select(Record, Document)
