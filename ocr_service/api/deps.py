@@ -97,11 +97,15 @@ def can_see_document(session: Session, principal: Principal, document_id: str) -
     return any(principal.sees(unit, received) for unit, received in dossier_repo.dossier_units_of_document(session, document_id))
 
 
-def get_document(document_id: str, session: SessionDep, principal: PrincipalDep) -> Document:
+def visible_document(session: Session, principal: Principal, document_id: str) -> Document:
     document = repo.get_document(session, document_id)
     if not can_see_document(session, principal, document_id):
         raise NotFound(f"Document {document_id} not found.")  # not 403: do not confirm it exists
     return document
+
+
+def get_document(document_id: str, session: SessionDep, principal: PrincipalDep) -> Document:
+    return visible_document(session, principal, document_id)
 
 
 DocumentDep = Annotated[Document, Depends(get_document)]
