@@ -128,6 +128,7 @@ class CitizenDocument(BaseModel):
     page_count: int
     mean_confidence: float | None
     needs_review: bool
+    review_status: str
     dossiers: list[str]
     digitized_at: datetime
 
