@@ -178,6 +178,16 @@ def create_staff(session: Session, *, username: str, full_name: str, password_ha
     return account
 
 
+def upsert_staff(session: Session, *, username: str, full_name: str, password_hash: str, role: str, unit_code: str | None) -> StaffAccount:
+    """Create the account, or give an existing one this name, password, role and unit (and make it active)."""
+    account = session.scalars(select(StaffAccount).where(StaffAccount.username == username)).one_or_none()
+    if account is None:
+        return create_staff(session, username=username, full_name=full_name, password_hash=password_hash, role=role, unit_code=unit_code)
+    account.full_name, account.password_hash, account.role, account.unit_code, account.active = full_name, password_hash, role, unit_code, True
+    session.flush()
+    return account
+
+
 def find_staff(session: Session, *, username: str | None = None, account_id: str | None = None) -> StaffAccount | None:
     query = select(StaffAccount)
     query = query.where(StaffAccount.username == username) if username is not None else query.where(StaffAccount.id == account_id)
