@@ -90,6 +90,19 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
 WriterDep = Annotated[Principal, require_roles("clerk", "admin", "system")]
 
 
+def log_citizen_read(session: Session, principal: Principal, *, action: str, id_number: str, record_ids: list[str]) -> None:
+    """Write a read of a citizen's records to the access log, with who read them."""
+    dossier_repo.log_access(
+        session,
+        principal_kind=principal.kind,
+        principal_id=principal.id,
+        principal_name=principal.name,
+        action=action,
+        id_number=id_number,
+        record_ids=record_ids,
+    )
+
+
 def can_see_document(session: Session, principal: Principal, document_id: str) -> bool:
     """A document is visible through any dossier it belongs to; one in no dossier, only province-wide."""
     if principal.unit_code is None:

@@ -220,22 +220,19 @@ class RecordVersionPublic(BaseModel):
     review_status: str
 
 
-class RecordHistory(BaseModel):
+class RecordReviewState(BaseModel):
     document_id: str
     record_id: str
     version: int
     review_status: str
     verified_at: datetime | None
     verified_by: str | None
+
+
+class RecordHistory(RecordReviewState):
     versions: list[RecordVersionPublic]
 
 
-class CorrectionSaved(BaseModel):
-    document_id: str
-    record_id: str
-    version: int
-    review_status: str
-    verified_at: datetime | None
-    verified_by: str | None
+class CorrectionSaved(RecordReviewState):
     changes: list[dict[str, Any]]
     citizen_ids: list[str]

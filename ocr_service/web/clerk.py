@@ -20,7 +20,7 @@ from ocr_service.api.deps import Principal, SessionDep
 from ocr_service.api.routes.citizens import lookup_citizen
 from ocr_service.errors import ValidationFailed
 from ocr_service.web.deps import page_roles
-from ocr_service.web.labels import DOC_TYPES_VI, DOCUMENT_STATUS_VI, REVIEW_STATUS_VI, field_label
+from ocr_service.web.labels import DOCUMENT_STATUS_VI, REVIEW_STATUS_VI, doc_type_text, field_label
 from ocr_service.web.templates import NAV, NavItem, render
 from storage.seed import units as unit_seed
 from storage.tables import Procedure
@@ -72,7 +72,7 @@ def _card(document: Any) -> dict[str, Any]:
     ]
     return {
         "document_id": document.document_id,
-        "doc_type": DOC_TYPES_VI.get(document.doc_type or "", document.doc_type or "Chưa rõ loại"),
+        "doc_type": doc_type_text(document.doc_type),
         "filename": document.filename,
         "fields": fields[:8],
         "page_count": document.page_count,

@@ -125,3 +125,12 @@ def field_label(path: str) -> str:
 
 def problem_text(code: str) -> str:
     return PROBLEMS_VI.get(code, code.replace("_", " "))
+
+
+def reason_text(target: str, reason: str) -> str:
+    """``citizens[0].id_number``, ``id_sex_mismatch`` → ``Công dân 1 · Số định danh cá nhân: số định danh không khớp giới tính``."""
+    return f"{field_label(target) if target != 'doc_type' else 'Loại giấy tờ'}: {problem_text(reason)}"
+
+
+def doc_type_text(doc_type: str | None) -> str:
+    return DOC_TYPES_VI.get(doc_type or "", doc_type or "Chưa rõ loại")

@@ -18,7 +18,7 @@ from extractors.review import leaves, value_kind
 from ocr_service.api.deps import Principal, SessionDep, visible_document
 from ocr_service.api.routes.reviews import done_record, log_record_read, queue_units, record_history, review_queue_page
 from ocr_service.web.deps import page_roles
-from ocr_service.web.labels import DOC_TYPES_VI, REASON_CATEGORIES_VI, REVIEW_STATUS_VI, field_label, problem_text
+from ocr_service.web.labels import DOC_TYPES_VI, REASON_CATEGORIES_VI, REVIEW_STATUS_VI, doc_type_text, field_label, problem_text, reason_text
 from ocr_service.web.templates import NAV, NavItem, render
 from storage import reviews
 from storage.seed import units as unit_seed
@@ -58,9 +58,9 @@ def queue_page(
     rows = [
         {
             "item": item,
-            "doc_type": DOC_TYPES_VI.get(item.doc_type or "", item.doc_type or "Chưa rõ loại"),
+            "doc_type": doc_type_text(item.doc_type),
             "categories": sorted({r.category for r in item.reasons}, key=reviews.CATEGORIES.index),
-            "reasons": [f"{field_label(r.target) if r.target != 'doc_type' else 'Loại giấy tờ'}: {problem_text(r.reason)}" for r in item.reasons],
+            "reasons": [reason_text(r.target, r.reason) for r in item.reasons],
             "href": f"/kiem-tra/{item.document_id}" + (f"?{urlencode(filters)}" if filters else ""),
         }
         for item in queue.items
@@ -99,6 +99,15 @@ def next_record(
     if following is None:
         return RedirectResponse("/kiem-tra" + (f"{suffix}&" if suffix else "?") + "het=1", status_code=303)
     return RedirectResponse(f"/kiem-tra/{following.document_id}{suffix}", status_code=303)
+
+
+def _record_context(document: Any, record: Any) -> dict[str, Any]:
+    return {
+        "document": document,
+        "record": record,
+        "doc_type": doc_type_text(record.doc_type),
+        "review_text": REVIEW_STATUS_VI.get(record.review_status, record.review_status),
+    }
 
 
 def field_rows(record: Any, missing: list[str]) -> list[dict[str, Any]]:
@@ -156,11 +165,8 @@ def review_page(
     return render(
         request,
         "review.html",
-        document=document,
-        record=record,
-        doc_type=DOC_TYPES_VI.get(record.doc_type or "", record.doc_type or "Chưa rõ loại"),
-        review_text=REVIEW_STATUS_VI.get(record.review_status, record.review_status),
-        flags=[f"{field_label(f.target) if f.target != 'doc_type' else 'Loại giấy tờ'}: {problem_text(f.reason)}" for f in flags],
+        **_record_context(document, record),
+        flags=[reason_text(f.target, f.reason) for f in flags],
         data=data,
         problems={code: problem_text(code) for code in _PROBLEM_CODES},
     )
@@ -192,10 +198,7 @@ def history_page(request: Request, document_id: str, session: SessionDep, princi
     return render(
         request,
         "history.html",
-        document=document,
-        record=record,
-        doc_type=DOC_TYPES_VI.get(record.doc_type or "", record.doc_type or "Chưa rõ loại"),
-        review_text=REVIEW_STATUS_VI.get(record.review_status, record.review_status),
+        **_record_context(document, record),
         versions=versions,
         can_review=principal.role in ("qa", "admin"),
     )

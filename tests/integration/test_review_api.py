@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 import unicodedata
 import uuid
-from pathlib import Path
 
 import pytest
 from PIL import Image

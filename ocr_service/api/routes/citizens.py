@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ocr_service.api.deps import Principal, PrincipalDep, SessionDep, can_see_document
+from ocr_service.api.deps import Principal, PrincipalDep, SessionDep, can_see_document, log_citizen_read
 from ocr_service.api.schemas import CitizenDocument, CitizenDocuments, ErrorResponse
 from ocr_service.errors import ValidationFailed
 from storage import dossiers as dossier_repo
@@ -53,13 +53,5 @@ def lookup_citizen(session: Session, principal: Principal, id_number: str, *, ac
                 digitized_at=record.updated_at,
             )
         )
-    dossier_repo.log_access(
-        session,
-        principal_kind=principal.kind,
-        principal_id=principal.id,
-        principal_name=principal.name,
-        action=action,
-        id_number=id_number,
-        record_ids=[d.record_id for d in found],
-    )
+    log_citizen_read(session, principal, action=action, id_number=id_number, record_ids=[d.record_id for d in found])
     return CitizenDocuments(id_number=id_number, documents=found)

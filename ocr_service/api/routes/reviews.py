@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from extractors.review import people
-from ocr_service.api.deps import DocumentDep, Principal, SessionDep, StateDep, can_see_document, require_roles, visible_document
+from ocr_service.api.deps import DocumentDep, Principal, SessionDep, StateDep, can_see_document, log_citizen_read, require_roles, visible_document
 from ocr_service.api.schemas import (
     CorrectionRequest,
     CorrectionSaved,
@@ -33,7 +33,6 @@ from ocr_service.api.schemas import (
 from ocr_service.domain import DocumentStatus
 from ocr_service.errors import NotFound
 from ocr_service.review import Correction, WordChange, page_preview, save_correction
-from storage import dossiers as dossier_repo
 from storage import reviews
 from storage.db import transaction
 from storage.reference import codes_within
@@ -51,15 +50,7 @@ def log_record_read(session: Session, principal: Principal, record: Record, acti
         [*record.citizen_ids, *(p.id_number for p in people(record.fields) if isinstance(p.id_number, str) and len(p.id_number) == 12)]
     )
     for number in numbers:
-        dossier_repo.log_access(
-            session,
-            principal_kind=principal.kind,
-            principal_id=principal.id,
-            principal_name=principal.name,
-            action=action,
-            id_number=number,
-            record_ids=[record.id],
-        )
+        log_citizen_read(session, principal, action=action, id_number=number, record_ids=[record.id])
 
 
 def queue_scope(principal: Principal, unit: str | None) -> frozenset[str] | None:
@@ -126,16 +117,20 @@ def done_record(document: Document) -> Record:
     return document.record
 
 
+def review_state(document_id: str, record: Record) -> dict[str, object]:
+    return {
+        "document_id": document_id,
+        "record_id": record.id,
+        "version": record.version,
+        "review_status": record.review_status,
+        "verified_at": record.verified_at,
+        "verified_by": record.verified_by,
+    }
+
+
 def record_history(session: Session, document_id: str, record: Record) -> RecordHistory:
-    return RecordHistory(
-        document_id=document_id,
-        record_id=record.id,
-        version=record.version,
-        review_status=record.review_status,
-        verified_at=record.verified_at,
-        verified_by=record.verified_by,
-        versions=[RecordVersionPublic.model_validate(v) for v in reviews.versions_of(session, record.id)],
-    )
+    versions = [RecordVersionPublic.model_validate(v) for v in reviews.versions_of(session, record.id)]
+    return RecordHistory(**review_state(document_id, record), versions=versions)  # type: ignore[arg-type]
 
 
 @router.get("/v1/documents/{document_id}/history")
@@ -175,16 +170,7 @@ async def post_correction(document_id: str, body: CorrectionRequest, state: Stat
     with transaction(state.sessions) as session:
         log_record_read(session, principal, saved.record, "record_correction")
     record = saved.record
-    return CorrectionSaved(
-        document_id=document_id,
-        record_id=record.id,
-        version=record.version,
-        review_status=record.review_status,
-        verified_at=record.verified_at,
-        verified_by=record.verified_by,
-        changes=saved.changes,
-        citizen_ids=record.citizen_ids,
-    )
+    return CorrectionSaved(**review_state(document_id, record), changes=saved.changes, citizen_ids=record.citizen_ids)  # type: ignore[arg-type]
 
 
 def record_page(record: Record, index: int) -> dict:
