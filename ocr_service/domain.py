@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def nfc(text: str) -> str:
@@ -101,6 +102,12 @@ class OcrPage:
     skew_degrees: float = 0.0
     preprocessing: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Post-correction (pipeline.correct): the page's text as Tesseract read it, and each change
+    # as {index, raw, corrected, rule}; empty when nothing was corrected.
+    raw_text: str = ""
+    corrections: tuple[dict[str, Any], ...] = ()
+    # Texts of the QR codes decoded on the page (pipeline.codes), for the extractors.
+    codes: tuple[str, ...] = ()
 
     @property
     def mean_confidence(self) -> float | None:
@@ -156,6 +163,7 @@ class PreprocessOptions:
     remove_red: bool = True
     denoise: bool = True
     normalize_contrast: bool = True
+    remove_rulings: bool = True
     target_dpi: int = 300
 
 
@@ -166,6 +174,13 @@ class OcrOptions:
     dpi: int = 300
     timeout_seconds: float = 180.0
     min_text_layer_chars: int = 20
+    # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
+    # headers, number | date lines and signature blocks read block by block.
+    reading_order: bool = True
+    # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
+    correct: bool = True
+    # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
+    read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 
@@ -233,6 +248,9 @@ def page_to_dict(page: OcrPage) -> dict:
         "skew_degrees": page.skew_degrees,
         "preprocessing": list(page.preprocessing),
         "warnings": list(page.warnings),
+        "raw_text": page.raw_text,
+        "corrections": [dict(c) for c in page.corrections],
+        "codes": list(page.codes),
     }
 
 
@@ -251,4 +269,7 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         skew_degrees=data.get("skew_degrees", 0.0),
         preprocessing=tuple(data.get("preprocessing", ())),
         warnings=tuple(data.get("warnings", ())),
+        raw_text=data.get("raw_text", ""),
+        corrections=tuple(data.get("corrections", ())),
+        codes=tuple(data.get("codes", ())),
     )

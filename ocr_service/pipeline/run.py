@@ -18,8 +18,11 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.codes import read_qr_codes
+from ocr_service.pipeline.correct import correct_words
+from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
-from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
+from ocr_service.pipeline.preprocess import preprocess, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
     has_usable_text,
@@ -138,6 +141,16 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         else:
             rotation = 0
 
+    # Post-correction: letters-only tokens the orthography says are misread; raw text kept.
+    raw_text, corrections = "", ()
+    if opts.correct:
+        corrected, changes = correct_words(words)
+        if changes:
+            raw_text, words = words_to_text(words), corrected
+            corrections = tuple(c.as_dict() for c in changes)
+
+    codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
+
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
     if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
@@ -159,12 +172,15 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         skew_degrees=prep.skew_degrees,
         preprocessing=prep.steps + (("orientation",) if rotation else ()),
         warnings=tuple(warnings),
+        raw_text=raw_text,
+        corrections=corrections,
+        codes=codes,
     )
 
 
 def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
-    return result.words, result.hocr
+    return (reading_order(result.words) if opts.reading_order else result.words), result.hocr
 
 
 def _mean(words: tuple[Word, ...]) -> float:
