@@ -62,6 +62,24 @@ class Word:
     line: int = 0
 
 
+def words_to_text(words: tuple[Word, ...] | list[Word]) -> str:
+    """Words joined into lines (by block and line number), blocks separated by a blank line."""
+    lines: list[str] = []
+    current: tuple[int, int] | None = None
+    for word in words:
+        key = (word.block, word.line)
+        if current is None:
+            lines.append(word.text)
+        elif key == current:
+            lines[-1] += " " + word.text
+        else:
+            if word.block != current[0]:
+                lines.append("")
+            lines.append(word.text)
+        current = key
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class OcrPage:
     """The result for one page.
@@ -188,6 +206,22 @@ class DocumentStatus(str, enum.Enum):
 
     def can_become(self, new: "DocumentStatus") -> bool:
         return new in _TRANSITIONS[self]
+
+
+class ReviewStatus(str, enum.Enum):
+    """Whether a record needs a person to look at it.
+
+        not_required ──┐
+                       ├──► verified   (a QA reviewer saved it: a new version)
+        needs_review ──┘
+
+    ``needs_review``: extraction flagged it (storage.reviews lists why); ``not_required``:
+    nothing was flagged; ``verified``: a reviewer checked and saved it (the latest version).
+    """
+
+    NEEDS_REVIEW = "needs_review"
+    NOT_REQUIRED = "not_required"
+    VERIFIED = "verified"
 
 
 _TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {

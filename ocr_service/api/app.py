@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ocr_service import web
 
-from ocr_service.api.routes import auth, citizens, documents, dossiers, health
+from ocr_service.api.routes import auth, citizens, documents, dossiers, health, reviews
 from ocr_service.api.state import AppState
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
@@ -102,5 +102,6 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.include_router(dossiers.router)
     app.include_router(documents.router)
     app.include_router(citizens.router)
+    app.include_router(reviews.router)
     web.mount(app)
     return app
