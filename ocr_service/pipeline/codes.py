@@ -8,29 +8,53 @@ nothing: a page never fails because of its QR code.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import cv2
 import numpy as np
 
 from ocr_service.domain import nfc
 
 
-def read_qr_codes(gray: np.ndarray, *, dpi: int, max_candidates: int = 6) -> tuple[str, ...]:
-    """Texts of the QR codes found on a greyscale page, in NFC, without duplicates.
+@dataclass(frozen=True, slots=True)
+class QrCode:
+    text: str
+    box: tuple[int, int, int, int]  # x0, y0, x1, y1 on the page, quiet zone included
+
+
+def read_qr_codes(gray: np.ndarray, *, dpi: int, max_candidates: int = 6) -> tuple[QrCode, ...]:
+    """The QR codes found on a greyscale page (text in NFC, one per text), with their boxes.
 
     Decoding a whole A4 page costs about 0.3 s, so only candidate regions are decoded: squares of
     at least 8 mm whose ink covers 30–70 % (a QR code; text is sparser, a photo or a bar denser),
     found on a quarter-size copy. OpenCV's ArUco-based detector reads small, dense codes (a card's,
     3-pixel modules) that the classic one misses; the classic one is the fallback.
     """
-    found: list[str] = []
+    found: dict[str, QrCode] = {}
+    height, width = gray.shape[:2]
     for x0, y0, x1, y1 in _candidates(gray, dpi=dpi)[:max_candidates]:
         crop = gray[y0:y1, x0:x1]
         for detector in (cv2.QRCodeDetectorAruco, cv2.QRCodeDetector):
-            texts = [nfc(text) for text in _decode(detector(), crop) if text]
-            if texts:
-                found += texts
+            decoded = _decode(detector(), crop)
+            for text, corners in decoded:
+                xs, ys = corners[:, 0] + x0, corners[:, 1] + y0
+                pad = 0.12 * (xs.max() - xs.min())  # the quiet zone, and a module of slack
+                box = (max(0, int(xs.min() - pad)), max(0, int(ys.min() - pad)), min(width, int(xs.max() + pad)), min(height, int(ys.max() + pad)))
+                found.setdefault(nfc(text), QrCode(nfc(text), box))
+            if decoded:
                 break
-    return tuple(dict.fromkeys(found))
+    return tuple(found.values())
+
+
+def blank_codes(gray: np.ndarray, codes: tuple[QrCode, ...]) -> np.ndarray:
+    """The page with its QR codes painted in paper colour, so OCR does not read them as text."""
+    if not codes:
+        return gray
+    blanked = gray.copy()
+    for code in codes:
+        x0, y0, x1, y1 = code.box
+        blanked[y0:y1, x0:x1] = 255
+    return blanked
 
 
 def _candidates(gray: np.ndarray, *, dpi: int) -> list[tuple[int, int, int, int]]:
@@ -54,9 +78,11 @@ def _candidates(gray: np.ndarray, *, dpi: int) -> list[tuple[int, int, int, int]
     return [tuple(int(v / scale) for v in box) for _area, box in boxes]  # type: ignore[misc]
 
 
-def _decode(detector: cv2.GraphicalCodeDetector, gray: np.ndarray) -> list[str]:
+def _decode(detector: cv2.GraphicalCodeDetector, gray: np.ndarray) -> list[tuple[str, np.ndarray]]:
     try:
-        ok, texts, _points, _straight = detector.detectAndDecodeMulti(gray)
+        ok, texts, points, _straight = detector.detectAndDecodeMulti(gray)
     except cv2.error:
         return []
-    return list(texts) if ok else []
+    if not ok or points is None:
+        return []
+    return [(text, np.asarray(corners, dtype=np.float32).reshape(-1, 2)) for text, corners in zip(texts, points) if text]

@@ -18,7 +18,7 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
-from ocr_service.pipeline.codes import read_qr_codes
+from ocr_service.pipeline.codes import blank_codes, read_qr_codes
 from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
@@ -123,6 +123,9 @@ def process_page(task: PageTask) -> OcrPage:
 def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: Path) -> OcrPage:
     prep = preprocess(image.pixels, dpi=image.dpi, opts=opts.preprocess)
     warnings: list[str] = []
+    # QR codes: decoded for the extractors, then blanked so OCR does not read them as text.
+    codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
+    prep = replace(prep, gray=blank_codes(prep.gray, codes))
     try:
         words, hocr = _ocr(prep.gray, prep.dpi, opts)
     except OcrTimeout as exc:
@@ -153,8 +156,6 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
             raw_text, words = words_to_text(words), corrected
             corrections = tuple(c.as_dict() for c in changes)
 
-    codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
-
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
     if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
@@ -178,7 +179,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         warnings=tuple(warnings),
         raw_text=raw_text,
         corrections=corrections,
-        codes=codes,
+        codes=tuple(code.text for code in codes),
     )
 
 
