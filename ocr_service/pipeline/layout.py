@@ -18,9 +18,10 @@ recursive X-Y cut:
   column, as on a CT01 form's "Ý KIẾN CỦA CHỦ HỘ | NGƯỜI KÊ KHAI".
 
 Table rows fall out of the same rules (rows are bands, cells are columns). Cuts are computed from
-the words that look like text (tiny specks and near-zero confidence junk from a noisy scan do not
-block a channel); every word, junk included, is then placed by its centre. A pure function of the
-words: no image, no Tesseract, unit-tested on synthetic boxes.
+the words that look like text: tiny specks, and words read at under 50 confidence (a photo's
+edge, speckle or a seal fragment read as letters), neither block a channel nor fill a gap. Every
+word, junk included, is then placed by its centre. A pure function of the words: no image, no
+Tesseract, unit-tested on synthetic boxes.
 """
 
 from __future__ import annotations
@@ -64,7 +65,9 @@ def reading_order(
 
 
 def _is_text(word: Word) -> bool:
-    return word.bbox.height >= 4 and word.bbox.width >= 2 and (word.confidence < 0 or word.confidence >= 10)
+    # Below 50 a "word" is mostly a photo's edge, a seal fragment or speckle read as letters
+    # (swept on the seed-2026 corpus: scan CER 1.62% at 10, 1.33% at 50, 1.35% at 70).
+    return word.bbox.height >= 4 and word.bbox.width >= 2 and (word.confidence < 0 or word.confidence >= 50)
 
 
 class _Cutter:
@@ -98,7 +101,7 @@ class _Cutter:
         """
         if len(columns) < 2:
             return columns
-        tops = [min(w.bbox.y0 for w in column) for column in columns]
+        tops = [min(w.bbox.y0 for w in ([w for w in column if _is_text(w)] or column)) for column in columns]
         return [c for _, c in sorted(zip(tops, columns), key=lambda tc: tc[0] > tops[0] - self.stagger)]
 
     def _bands(self, words: list[Word]) -> list[tuple[list[Word], bool]]:

@@ -120,3 +120,15 @@ def test_a_column_starting_far_above_is_read_first() -> None:
         "Ngày sinh / Date of birth: 22/08/1987", "Nơi thường trú: Bản Khe Nghè",
         "Có giá trị đến:", "22/08/2027",
     ]
+
+
+def test_low_confidence_junk_neither_fills_a_gap_nor_decides_a_column() -> None:
+    # A scanned card: the photo's edge read as "“Ì" from the header's gap down beside the fields.
+    header = line("CĂN CƯỚC CÔNG DÂN", 500, 60)
+    junk = Word("“Ì", BBox(380, 140, 470, 260), 28.0)
+    right = [line(t, 500, y) for t, y in (("Số / No.: 024087584836", 180), ("Họ và tên:", 240), ("HOÀNG DUY", 300),
+                                           ("Ngày sinh: 22/08/1987", 360), ("Nơi thường trú:", 420))]
+    left = line("Có giá trị đến:", 20, 420)
+    lines = [t for t in texts(interleaved_tesseract_order(header, [junk], left, *right)) if t != "“Ì"]
+    assert lines == ["CĂN CƯỚC CÔNG DÂN", "Số / No.: 024087584836", "Họ và tên:", "HOÀNG DUY", "Ngày sinh: 22/08/1987",
+                     "Nơi thường trú:", "Có giá trị đến:"]
