@@ -1129,6 +1129,9 @@ def render_id_card_front(rng: np.random.Generator, family: str | None = None) ->
         "date_of_birth": p.date_of_birth.isoformat(), "sex": p.sex, "nationality": p.nationality,
         "place_of_origin": origin, "place_of_residence": " ".join(res_printed),
         "expiry_date": k["expiry"].isoformat() if k["expiry"] else None,
+        # What the chip card's QR code adds: its text, the old 9-digit number, the issue date.
+        "qr_payload": cccd_qr_payload(p, k["old_id"], k["issued"]), "old_id_number": k["old_id"] or None,
+        "issue_date": k["issued"].isoformat(),
     }
     truth = _make_truth("id_card_front", c, family, fields, [p.id_number],
                         card_box=[ox, oy, ox + CARD_W, oy + CARD_H], issue_date=k["issued"].isoformat(),
