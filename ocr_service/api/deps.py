@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
+from extractors.review import people
 from ocr_service.api.state import AppState
 from ocr_service.auth import SESSION_PREFIX, read_session
 from ocr_service.errors import Forbidden, NotFound, Unauthenticated
@@ -20,7 +21,7 @@ from storage import dossiers as dossier_repo
 from storage import repository as repo
 from storage.db import transaction
 from storage.reference import is_within
-from storage.tables import Document, Dossier
+from storage.tables import Document, Dossier, Record
 
 ROLES = ("clerk", "qa", "admin", "system")
 SESSION_COOKIE = "ocr_session"
@@ -104,6 +105,19 @@ def log_citizen_read(session: Session, principal: Principal, *, action: str, id_
         id_number=id_number,
         record_ids=record_ids,
     )
+
+
+def log_record_read(session: Session, principal: Principal, record: Record, action: str) -> None:
+    """One access-log entry per citizen the record names (linked, or an ID number in its fields).
+
+    Every read of a record's content (fields, text, hOCR, PDF, the original scan, page words and
+    images) goes through here: who read which citizen's record, when, and how.
+    """
+    numbers = dict.fromkeys(
+        [*record.citizen_ids, *(p.id_number for p in people(record.fields) if isinstance(p.id_number, str) and len(p.id_number) == 12)]
+    )
+    for number in numbers:
+        log_citizen_read(session, principal, action=action, id_number=number, record_ids=[record.id])
 
 
 def can_see_document(session: Session, principal: Principal, document_id: str) -> bool:

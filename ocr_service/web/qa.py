@@ -15,8 +15,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from extractors.base import DEFAULT_POLICY
 from extractors.review import leaves, value_kind
-from ocr_service.api.deps import Principal, SessionDep, visible_document
-from ocr_service.api.routes.reviews import done_record, log_record_read, queue_units, record_history, review_queue_page
+from ocr_service.api.deps import Principal, SessionDep, log_record_read, visible_document
+from ocr_service.api.routes.reviews import done_record, queue_units, record_history, review_queue_page
 from ocr_service.web.deps import page_roles
 from ocr_service.web.labels import DOC_TYPES_VI, REASON_CATEGORIES_VI, REVIEW_STATUS_VI, doc_type_text, field_label, problem_text, reason_text
 from ocr_service.web.templates import NAV, NavItem, render

@@ -215,8 +215,10 @@ def test_upload_digitize_and_find_by_citizen(backend: Backend) -> None:
         assert found["documents"][0]["dossiers"] == [code]
     with transaction(backend.state.sessions) as session:
         entries = dossier_repo.access_log_for(session, CITIZEN_A)
-        assert [(e.principal_kind, e.principal_name, e.record_ids) for e in entries] == [
-            ("api_key", "system-system", [body["record"]["id"]])
+        # The clerk read the record once (the document with its fields); the system looked the citizen up.
+        assert [(e.principal_kind, e.principal_name[:6], e.action, e.record_ids) for e in entries] == [
+            ("staff", "clerk-", "read_document", [body["record"]["id"]]),
+            ("api_key", "system", "citizen_documents", [body["record"]["id"]]),
         ]
     assert backend.client.get(f"/v1/documents/{document_id}/pdf", headers=clerk).content.startswith(b"%PDF-")
 

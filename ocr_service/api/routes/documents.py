@@ -15,7 +15,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ocr_service.api.deps import DocumentDep, SessionDep, StateDep, require_roles
+from ocr_service.api.deps import DocumentDep, PrincipalDep, SessionDep, StateDep, log_record_read, require_roles
 from ocr_service.api.schemas import DocumentPublic, ErrorResponse, UploadAccepted
 from ocr_service.domain import DocumentStatus
 from ocr_service.errors import FileTooLarge, NotFound
@@ -87,7 +87,9 @@ def _spool(upload: UploadFile, path: Path, max_bytes: int) -> str:
 
 
 @router.get("/{document_id}", responses={404: {"model": ErrorResponse}})
-def get_document(document: DocumentDep) -> DocumentPublic:
+def get_document(document: DocumentDep, session: SessionDep, principal: PrincipalDep) -> DocumentPublic:
+    if document.record is not None:
+        log_record_read(session, principal, document.record, "read_document")
     return DocumentPublic.model_validate(document)
 
 
@@ -122,24 +124,29 @@ VersionQuery = Annotated[int | None, Query(ge=1, description="A version of the r
 
 
 @router.get("/{document_id}/text", response_class=StreamingResponse)
-def get_text(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+def get_text(document: DocumentDep, state: StateDep, session: SessionDep, principal: PrincipalDep, version: VersionQuery = None) -> StreamingResponse:
     key = _record_key(document, "text_key", session, version)
+    log_record_read(session, principal, document.record, "read_text")
     return _stream(state, key, "text/plain; charset=utf-8", f"{document.id}.txt")
 
 
 @router.get("/{document_id}/hocr", response_class=StreamingResponse)
-def get_hocr(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+def get_hocr(document: DocumentDep, state: StateDep, session: SessionDep, principal: PrincipalDep, version: VersionQuery = None) -> StreamingResponse:
     key = _record_key(document, "hocr_key", session, version)
+    log_record_read(session, principal, document.record, "read_hocr")
     return _stream(state, key, "text/html; charset=utf-8", f"{document.id}.hocr")
 
 
 @router.get("/{document_id}/pdf", response_class=StreamingResponse)
-def get_pdf(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+def get_pdf(document: DocumentDep, state: StateDep, session: SessionDep, principal: PrincipalDep, version: VersionQuery = None) -> StreamingResponse:
     key = _record_key(document, "pdf_key", session, version)
+    log_record_read(session, principal, document.record, "read_pdf")
     return _stream(state, key, "application/pdf", f"{document.id}.pdf")
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)
-def get_original(document: DocumentDep, state: StateDep) -> StreamingResponse:
+def get_original(document: DocumentDep, state: StateDep, session: SessionDep, principal: PrincipalDep) -> StreamingResponse:
+    if document.record is not None:
+        log_record_read(session, principal, document.record, "read_original")
     media_type = document.media_type or "application/octet-stream"
     return _stream(state, document.original_key, media_type, document.filename)

@@ -15,8 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from extractors.review import people
-from ocr_service.api.deps import DocumentDep, Principal, SessionDep, StateDep, can_see_document, log_citizen_read, require_roles, visible_document
+from ocr_service.api.deps import DocumentDep, Principal, PrincipalDep, SessionDep, StateDep, can_see_document, log_record_read, require_roles, visible_document
 from ocr_service.api.schemas import (
     CorrectionRequest,
     CorrectionSaved,
@@ -42,15 +41,6 @@ router = APIRouter(tags=["review"], responses={401: {"model": ErrorResponse}, 40
 
 ReviewerDep = Annotated[Principal, require_roles("qa", "admin")]
 Category = Annotated[str | None, Query(pattern="^(" + "|".join(reviews.CATEGORIES) + ")$", description="a reason category")]
-
-
-def log_record_read(session: Session, principal: Principal, record: Record, action: str) -> None:
-    """One access-log entry per citizen the record names (linked, or an ID number in its fields)."""
-    numbers = dict.fromkeys(
-        [*record.citizen_ids, *(p.id_number for p in people(record.fields) if isinstance(p.id_number, str) and len(p.id_number) == 12)]
-    )
-    for number in numbers:
-        log_citizen_read(session, principal, action=action, id_number=number, record_ids=[record.id])
 
 
 def queue_scope(principal: Principal, unit: str | None) -> frozenset[str] | None:
@@ -180,9 +170,11 @@ def record_page(record: Record, index: int) -> dict:
 
 
 @router.get("/v1/documents/{document_id}/pages/{index}/words")
-def get_page_words(document: DocumentDep, index: int) -> PageWords:
+def get_page_words(document: DocumentDep, index: int, session: SessionDep, principal: PrincipalDep) -> PageWords:
     """The OCR words of page ``index`` (from 0) of the record as it is, with their boxes and confidences."""
-    page = record_page(done_record(document), index)
+    record = done_record(document)
+    page = record_page(record, index)
+    log_record_read(session, principal, record, "read_page_words")
     return PageWords(
         index=index,
         width=page["width"],
@@ -194,10 +186,11 @@ def get_page_words(document: DocumentDep, index: int) -> PageWords:
 
 
 @router.get("/v1/documents/{document_id}/pages/{index}/image", response_class=StreamingResponse)
-def get_page_image(document: DocumentDep, index: int, state: StateDep) -> StreamingResponse:
+def get_page_image(document: DocumentDep, index: int, state: StateDep, session: SessionDep, principal: PrincipalDep) -> StreamingResponse:
     """Page ``index`` (from 0) as the OCR saw it (deskewed, turned upright), as a JPEG at 110 DPI: the word boxes fall on it."""
     record = done_record(document)
     record_page(record, index)
+    log_record_read(session, principal, record, "read_page_image")
     key = page_preview(store=state.store, scratch=state.settings.data_dir / "scratch", document_id=document.id, pdf_key=record.pdf_key, index=index)
     return StreamingResponse(
         state.store.open_stream(key),
