@@ -13,11 +13,27 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
 
 
 def nfc(text: str) -> str:
     """Vietnamese text is NFC everywhere: the one normalization used at every boundary."""
     return unicodedata.normalize("NFC", text)
+
+
+# Vietnam keeps UTC+7 all year (no daylight saving since 1975): a fixed offset is exact for
+# every date this service handles, and needs no time-zone database on the machine.
+VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Vietnam of an instant: what dates a dossier (unit validity, periods, rollout).
+
+    A naive value is UTC: that is how timestamps are stored (SQLite drops the offset, so
+    every timestamp is written in UTC; see ``storage.dossiers.create_dossier``).
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).date()
 
 
 class MediaType(str, enum.Enum):
