@@ -234,3 +234,33 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         preprocessing=tuple(data.get("preprocessing", ())),
         warnings=tuple(data.get("warnings", ())),
     )
+
+
+# --- Dossier facts for the digitization indicators (loaded by storage.stats) ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentFacts:
+    """A document attached to a dossier, as the indicators read it."""
+
+    document_id: str
+    role: str  # "component" | "result"
+    status: str  # the document's DocumentStatus value
+    has_record: bool
+    reused: bool
+    error_code: str | None = None
+    filename: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """One dossier with what the indicators need: no applicant data."""
+
+    id: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    returns_paper_result: bool
+    unit_code: str
+    received_at: datetime
+    attachments: tuple[AttachmentFacts, ...] = ()
