@@ -52,6 +52,15 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=60, description="A processing document whose worker stops renewing this lease is re-queued.")
     fanout_pages: int = Field(default=16, description="PDFs with more pages are split into page-range jobs (RQ).")
 
+    stats_max_points: dict[str, float] = Field(
+        default_factory=dict,
+        description='Max points per 766 indicator, JSON: {"dossier_digitization": 8, ...}; unset ones keep the default 10.',
+    )
+    metrics_allow_networks: list[str] = Field(
+        default_factory=list,
+        description='Networks (JSON list of CIDRs) that may scrape /metrics without a key, e.g. ["10.0.0.0/8"].',
+    )
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
 

@@ -12,10 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from ocr_service.api.routes import auth, citizens, documents, dossiers, health
+from ocr_service.api.routes import auth, citizens, documents, dossiers, health, stats
 from ocr_service.api.state import AppState
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
+from ocr_service.indicators import max_points_from
 from ocr_service.domain import DocumentStatus
 from storage import repository as repo
 from storage.db import make_engine, session_factory, transaction, upgrade
@@ -25,6 +26,7 @@ from workers.queue import DocumentQueue, InProcessQueue, RQDocumentQueue
 
 
 def build_state(settings: Settings, *, queue: DocumentQueue | None = None) -> AppState:
+    max_points_from(settings.stats_max_points)  # a bad OCR_STATS_MAX_POINTS stops the start, not a later request
     url = settings.effective_database_url
     upgrade(url)
     engine = make_engine(url)
@@ -98,4 +100,6 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.include_router(dossiers.router)
     app.include_router(documents.router)
     app.include_router(citizens.router)
+    app.include_router(stats.router)
+    app.include_router(stats.metrics_router)
     return app
