@@ -14,6 +14,7 @@ run: setup
 
 ## The whole test suite, with the real Redis, PostgreSQL and S3 server it needs.
 test: setup
+	@scripts/install-browser.sh
 	@scripts/services.sh install
 	@scripts/services.sh start
 	@set -a; eval "$$(scripts/services.sh env)"; set +a; \

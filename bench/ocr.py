@@ -29,7 +29,8 @@ from extractors.base import extract
 from ocr_service.domain import Limits, OcrOptions, PreprocessOptions
 from ocr_service.pipeline.run import run_pipeline, write_outputs
 
-ABLATIONS = ("orientation", "deskew", "upscale", "remove_red", "denoise", "normalize_contrast")
+# Preprocessing steps, then the OCR stage's own switches (reading order).
+ABLATIONS = ("orientation", "deskew", "upscale", "remove_red", "denoise", "normalize_contrast", "remove_rulings", "reading_order")
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,10 @@ def _bench_sample(args: tuple[Path, bool, bool]) -> list[Run]:
     runs = [run_raw(path, truth), run_ours(path, truth, opts=OcrOptions(), fields=fields)]
     if ablation:
         for step in ABLATIONS:
-            opts = OcrOptions(preprocess=replace(PreprocessOptions(), **{step: False}))
+            if step in PreprocessOptions.__dataclass_fields__:
+                opts = OcrOptions(preprocess=replace(PreprocessOptions(), **{step: False}))
+            else:
+                opts = replace(OcrOptions(), **{step: False})
             runs.append(run_ours(path, truth, opts=opts, engine=f"ours−{step}", outputs=False))
     return runs
 

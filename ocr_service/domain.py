@@ -154,6 +154,7 @@ class PreprocessOptions:
     remove_red: bool = True
     denoise: bool = True
     normalize_contrast: bool = True
+    remove_rulings: bool = True
     target_dpi: int = 300
 
 
@@ -164,6 +165,9 @@ class OcrOptions:
     dpi: int = 300
     timeout_seconds: float = 180.0
     min_text_layer_chars: int = 20
+    # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
+    # headers, number | date lines and signature blocks read block by block.
+    reading_order: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 

@@ -10,7 +10,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+
+from ocr_service import web
 
 from ocr_service.api.routes import auth, citizens, documents, dossiers, health, stats
 from ocr_service.api.state import AppState
@@ -85,7 +87,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     )
 
     @app.exception_handler(OcrServiceError)
-    async def service_error(_request: Request, exc: OcrServiceError) -> JSONResponse:
+    async def service_error(request: Request, exc: OcrServiceError) -> Response:
+        if web.is_page_request(request):
+            return web.error_page(request, exc)
         return JSONResponse({"error": exc.to_dict()}, status_code=exc.http_status)
 
     @app.exception_handler(RequestValidationError)
@@ -102,4 +106,5 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.include_router(citizens.router)
     app.include_router(stats.router)
     app.include_router(stats.metrics_router)
+    web.mount(app)
     return app

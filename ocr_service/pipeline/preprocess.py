@@ -75,6 +75,14 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
         out_dpi = opts.target_dpi
         steps.append("upscale")
 
+    # Rulings: table borders, digit boxes and underlines, which Tesseract reads as "|", "[" or "_"
+    # and which join cells into one line; erased after upscaling, at the resolution OCR sees.
+    if opts.remove_rulings:
+        cleaned = remove_rulings(gray, dpi=out_dpi)
+        if cleaned is not gray:
+            gray = cleaned
+            steps.append("rulings")
+
     return Preprocessed(gray=gray, display=display, dpi=int(out_dpi), skew_degrees=round(skew, 2), steps=tuple(steps))
 
 
@@ -219,3 +227,37 @@ def rotate_quarter(image: np.ndarray, degrees: int) -> np.ndarray:
 def upscale(image: np.ndarray, factor: float) -> np.ndarray:
     height, width = image.shape[:2]
     return cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_CUBIC)
+
+
+def ruling_mask(
+    gray: np.ndarray, *, dpi: int, min_horizontal_in: float = 0.25, min_vertical_in: float = 0.2, max_thickness_in: float = 0.03
+) -> np.ndarray:
+    """Pixels of thin straight ink lines, grown by a pixel to take their anti-aliased edges.
+
+    Horizontal runs of at least ``min_horizontal_in`` inches and vertical ones of at least
+    ``min_vertical_in`` (a 12–16 pt letter's stem is under 0.17 in, a CT01 digit box's side over
+    0.2 in); no thicker than ``max_thickness_in``, so a dark bar, a photo or a table's shaded
+    header (which may carry light text) is not a ruling.
+    """
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    thick = max(3, round(max_thickness_in * dpi) + 1)
+
+    def thin_runs(length: int, horizontal: bool) -> np.ndarray:
+        along = (length, 1) if horizontal else (1, length)
+        across = (1, thick) if horizontal else (thick, 1)
+        runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, along))
+        bars = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        return cv2.subtract(runs, cv2.dilate(bars, np.ones((3, 3), np.uint8)))
+
+    lines = cv2.bitwise_or(thin_runs(max(8, round(min_horizontal_in * dpi)), True), thin_runs(max(8, round(min_vertical_in * dpi)), False))
+    return cv2.dilate(lines, np.ones((3, 3), np.uint8))
+
+
+def remove_rulings(gray: np.ndarray, *, dpi: int) -> np.ndarray:
+    """Paint ruling lines in paper colour; the same object back when a page has none."""
+    mask = ruling_mask(gray, dpi=dpi)
+    if not np.any(mask):
+        return gray
+    cleaned = gray.copy()
+    cleaned[mask > 0] = 255
+    return cleaned

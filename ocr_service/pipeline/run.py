@@ -18,6 +18,7 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
 from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
 from ocr_service.pipeline.rasterize import (
@@ -164,7 +165,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
 
 def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
-    return result.words, result.hocr
+    return (reading_order(result.words) if opts.reading_order else result.words), result.hocr
 
 
 def _mean(words: tuple[Word, ...]) -> float:

@@ -108,3 +108,34 @@ def test_quarter_rotations_compose() -> None:
     assert P.rotate_quarter(img, 90).shape == (4, 3)
     assert np.array_equal(P.rotate_quarter(P.rotate_quarter(img, 90), 270), img)
     assert np.array_equal(P.rotate_quarter(img, 0), img)
+
+
+def test_rulings_are_erased_and_letters_kept() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from ocr_service.pipeline.preprocess import remove_rulings
+
+    img = Image.new("L", (1800, 400), 255)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf", 67)  # 16 pt bold title
+    draw.text((40, 40), "GIẤY KHAI SINH lIl", font=font, fill=0)
+    for i in range(12):  # CT01 digit boxes: 57 × 68 px cells
+        draw.rectangle((40 + i * 57, 200, 97 + i * 57, 268), outline=0, width=2)
+    draw.line((40, 330, 1700, 330), fill=0, width=3)  # a table border
+    gray = np.array(img)
+    text_ink = np.count_nonzero(gray[:150] < 128)
+
+    cleaned = remove_rulings(gray, dpi=300)
+
+    assert np.count_nonzero(cleaned[180:350] < 128) == 0  # boxes and border gone
+    assert np.count_nonzero(cleaned[:150] < 128) >= 0.97 * text_ink  # the title's stems survive
+    assert remove_rulings(cleaned, dpi=300) is cleaned  # nothing left to erase: the same object
+
+
+def test_a_dark_bar_with_light_text_is_not_a_ruling() -> None:
+    from ocr_service.pipeline.preprocess import remove_rulings
+
+    gray = np.full((300, 1500), 255, np.uint8)
+    gray[100:180, 100:1400] = 30  # a shaded table header, 80 px tall
+    gray[120:160, 300:330] = 255  # its light lettering
+    assert remove_rulings(gray, dpi=300) is gray

@@ -1,0 +1,153 @@
+"""Reading order: Tesseract's words re-grouped into blocks and lines the way a person reads the page.
+
+Tesseract's page segmentation reads a Decree 30 header (issuing body | national motto), the
+number | place-and-date line and the recipients | signature block across both columns, line by
+line, interleaving them. ``reading_order`` rebuilds the order from the word boxes alone, by a
+recursive X-Y cut:
+
+* a region is cut across (Y) at horizontal whitespace gaps taller than ``min_gap`` × the median
+  word height: bands read top to bottom; small gaps between lines of one column never cut, so the
+  two columns of a header stay whole;
+* a band with a vertical whitespace channel wider than ``min_channel`` × the median word height,
+  running through the whole band, is cut into columns read left to right, each read whole before
+  the next;
+* two bands separated by a signature-sized gap (``signature_gap`` × word height) that share such a
+  channel are one two-column region: a signer's name stays with the title above it, under its own
+  column, as on a CT01 form's "Ý KIẾN CỦA CHỦ HỘ | NGƯỜI KÊ KHAI".
+
+Table rows fall out of the same rules (rows are bands, cells are columns). Cuts are computed from
+the words that look like text (tiny specks and near-zero confidence junk from a noisy scan do not
+block a channel); every word, junk included, is then placed by its centre. A pure function of the
+words: no image, no Tesseract, unit-tested on synthetic boxes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from statistics import median
+
+from ocr_service.domain import Word
+
+MIN_GAP = 0.7
+MIN_CHANNEL = 1.2
+SIGNATURE_GAP = 3.0
+
+
+def reading_order(
+    words: Sequence[Word], *, min_gap: float = MIN_GAP, min_channel: float = MIN_CHANNEL, signature_gap: float = SIGNATURE_GAP
+) -> tuple[Word, ...]:
+    """The words in reading order, renumbered: ``block`` per text block, ``line`` per visual line."""
+    if not words:
+        return ()
+    significant = [w for w in words if _is_text(w)]
+    height = median(w.bbox.height for w in (significant or words))
+    cutter = _Cutter(min_gap=min_gap * height, min_channel=min_channel * height, signature_gap=signature_gap * height)
+    blocks = cutter.order(list(words), x_first=False)
+    ordered: list[Word] = []
+    line_no = 0
+    for block_no, block in enumerate(blocks):
+        for line in _lines(block):
+            ordered.extend(replace(w, block=block_no, line=line_no) for w in line)
+            line_no += 1
+    return tuple(ordered)
+
+
+def _is_text(word: Word) -> bool:
+    return word.bbox.height >= 4 and word.bbox.width >= 2 and (word.confidence < 0 or word.confidence >= 10)
+
+
+class _Cutter:
+    def __init__(self, *, min_gap: float, min_channel: float, signature_gap: float) -> None:
+        self.min_gap = min_gap
+        self.min_channel = min_channel
+        self.signature_gap = signature_gap
+
+    def order(self, words: list[Word], *, x_first: bool) -> list[list[Word]]:
+        """The region's words as blocks in reading order."""
+        if len(words) <= 1:
+            return [words] if words else []
+        if x_first:
+            columns = self._columns(words)
+            if len(columns) > 1:
+                return [block for column in columns for block in self.order(column, x_first=False)]
+        bands = self._bands(words)
+        if len(bands) > 1:
+            return [block for band, merged in bands for block in self.order(band, x_first=merged)]
+        columns = self._columns(words)
+        if len(columns) > 1:
+            return [block for column in columns for block in self.order(column, x_first=False)]
+        return [words]
+
+    def _bands(self, words: list[Word]) -> list[tuple[list[Word], bool]]:
+        """Cut across at tall gaps; bands across a signature gap that share a channel stay together."""
+        cuts = _gaps([(w.bbox.y0, w.bbox.y1) for w in words if _is_text(w)], self.min_gap)
+        if not cuts:
+            return [(words, False)]
+        bands = _split(words, cuts, lambda w: (w.bbox.y0 + w.bbox.y1) / 2)
+        gaps = [hi - lo for lo, hi in cuts]
+        merged: list[tuple[list[Word], bool]] = [(bands[0], False)]
+        for gap, band in zip(gaps, bands[1:]):
+            previous, _ = merged[-1]
+            if gap >= self.signature_gap and self._shares_channel(previous, band):
+                merged[-1] = (previous + band, True)
+            else:
+                merged.append((band, False))
+        return [b for b in merged if b[0]]
+
+    def _columns(self, words: list[Word]) -> list[list[Word]]:
+        cuts = _gaps([(w.bbox.x0, w.bbox.x1) for w in words if _is_text(w)], self.min_channel)
+        if not cuts:
+            return [words]
+        return [c for c in _split(words, cuts, lambda w: (w.bbox.x0 + w.bbox.x1) / 2) if c]
+
+    def _shares_channel(self, upper: list[Word], lower: list[Word]) -> bool:
+        # Both bands are two columns (left and right blocks, not a table row), split by one channel.
+        return len(self._columns(upper)) == len(self._columns(lower)) == len(self._columns(upper + lower)) == 2
+
+
+def _gaps(intervals: list[tuple[int, int]], min_width: float) -> list[tuple[int, int]]:
+    """The empty stretches between the union of ``intervals``, at least ``min_width`` wide."""
+    gaps: list[tuple[int, int]] = []
+    end: int | None = None
+    for lo, hi in sorted(intervals):
+        if end is not None and lo - end >= min_width:
+            gaps.append((end, lo))
+        end = hi if end is None else max(end, hi)
+    return gaps
+
+
+def _split(words: list[Word], cuts: list[tuple[int, int]], centre) -> list[list[Word]]:  # type: ignore[no-untyped-def]
+    """Words into the parts between the cuts, by their centre."""
+    parts: list[list[Word]] = [[] for _ in range(len(cuts) + 1)]
+    bounds = [(lo + hi) / 2 for lo, hi in cuts]
+    for word in words:
+        c = centre(word)
+        parts[sum(1 for b in bounds if c > b)].append(word)
+    return parts
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Visual lines of one block, top to bottom, each left to right.
+
+    A word joins the line whose band (the median top and bottom of its words so far) holds the
+    word's centre; bands are medians, not unions, so one tall box (a speck cluster, a stamp
+    fragment) cannot swallow the line below.
+    """
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bbox.y0 + w.bbox.y1) / 2):
+        centre = (word.bbox.y0 + word.bbox.y1) / 2
+        best: list[Word] | None = None
+        best_distance = 0.0
+        for members in lines:
+            top, bottom = median(w.bbox.y0 for w in members), median(w.bbox.y1 for w in members)
+            if top <= centre <= bottom:
+                distance = abs(centre - (top + bottom) / 2)
+                if best is None or distance < best_distance:
+                    best, best_distance = members, distance
+        if best is None:
+            lines.append([word])
+        else:
+            best.append(word)
+    lines.sort(key=lambda members: median((w.bbox.y0 + w.bbox.y1) / 2 for w in members))
+    return [sorted(members, key=lambda w: w.bbox.x0) for members in lines]

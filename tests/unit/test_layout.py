@@ -1,0 +1,104 @@
+"""Reading order (pipeline.layout) on synthetic word boxes shaped like the Decree 30 and CT01 layouts."""
+
+from __future__ import annotations
+
+from ocr_service.domain import BBox, Word
+from ocr_service.pipeline.layout import reading_order
+from ocr_service.pipeline.rasterize import words_to_text
+
+H = 50  # word height in pixels (about 12 pt at 300 DPI)
+
+
+def line(text: str, x: int, y: int, *, h: int = H, conf: float = 95.0) -> list[Word]:
+    """Words of one line starting at ``x``, top at ``y``, 25 px per character, 20 px spaces."""
+    words = []
+    for token in text.split():
+        width = 25 * len(token)
+        words.append(Word(token, BBox(x, y, x + width, y + h), conf))
+        x += width + 20
+    return words
+
+
+def texts(words: list[Word]) -> list[str]:
+    return [line for line in words_to_text(reading_order(words)).splitlines() if line]
+
+
+def interleaved_tesseract_order(*lines: list[Word]) -> list[Word]:
+    # Tesseract's order: top to bottom across the page, both columns in one line.
+    return sorted((w for ln in lines for w in ln), key=lambda w: (w.bbox.y0 // 20, w.bbox.x0))
+
+
+def test_decree30_header_and_number_line_read_block_by_block() -> None:
+    words = interleaved_tesseract_order(
+        line("UBND TỈNH BẮC GIANG", 100, 100),
+        line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1000, 100),
+        line("ỦY BAN NHÂN DÂN", 130, 160),
+        line("Độc lập - Tự do - Hạnh phúc", 1150, 160),
+        line("HUYỆN YÊN THẾ", 150, 220),
+        line("Số: 421/QĐ-UBND", 150, 330),
+        line("Yên Thế, ngày 05 tháng 4 năm 2026", 1050, 330),
+        line("QUYẾT ĐỊNH", 800, 460),
+    )
+    assert texts(words) == [
+        "UBND TỈNH BẮC GIANG", "ỦY BAN NHÂN DÂN", "HUYỆN YÊN THẾ",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "Số: 421/QĐ-UBND", "Yên Thế, ngày 05 tháng 4 năm 2026",
+        "QUYẾT ĐỊNH",
+    ]
+
+
+def test_recipients_then_signature_block_with_the_name_under_its_title() -> None:
+    words = interleaved_tesseract_order(
+        line("Nơi nhận:", 100, 1000),
+        line("KT. CHỦ TỊCH", 1300, 1000),
+        line("- Như Điều 3;", 100, 1055),
+        line("PHÓ CHỦ TỊCH", 1300, 1060),
+        line("- Lưu: VT.", 100, 1110),
+        line("Trần Minh Quang", 1250, 1400),  # after the signature space
+    )
+    assert texts(words) == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Minh Quang"]
+
+
+def test_two_signature_blocks_keep_each_name_with_its_title() -> None:
+    # CT01: "Ý KIẾN CỦA CHỦ HỘ" | "NGƯỜI KÊ KHAI", each signed below a tall gap.
+    words = interleaved_tesseract_order(
+        line("Ý KIẾN CỦA CHỦ HỘ", 150, 2000),
+        line("NGƯỜI KÊ KHAI", 1350, 2000),
+        line("Đồng ý cho đăng ký.", 180, 2060),
+        line("Lê Trọng Thủy", 200, 2400),
+        line("Lê Hải Kiều", 1380, 2400),
+    )
+    assert texts(words) == ["Ý KIẾN CỦA CHỦ HỘ", "Đồng ý cho đăng ký.", "Lê Trọng Thủy", "NGƯỜI KÊ KHAI", "Lê Hải Kiều"]
+
+
+def test_table_rows_read_cell_by_cell() -> None:
+    words = interleaved_tesseract_order(
+        line("TT", 100, 500),
+        line("Ngày, tháng,", 700, 480),
+        line("năm sinh", 720, 535),
+        line("Giới tính", 1200, 500),
+        line("1", 100, 650),
+        line("10/02/2020", 700, 650),
+        line("Nam", 1200, 650),
+    )
+    assert texts(words) == ["TT", "Ngày, tháng,", "năm sinh", "Giới tính", "1", "10/02/2020", "Nam"]
+
+
+def test_a_paragraph_keeps_its_lines_and_numbers_them() -> None:
+    first = line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 100, 700)
+    second = line("Căn cứ Nghị định số 07/2021/NĐ-CP ngày 27 tháng 01 năm 2021;", 100, 760)
+    ordered = reading_order(second + first)
+    assert words_to_text(ordered).splitlines() == [" ".join(w.text for w in first), " ".join(w.text for w in second)]
+    assert [w.line for w in ordered] == [0] * len(first) + [1] * len(second)
+    assert {w.block for w in ordered} == {0}
+
+
+def test_a_tall_speck_does_not_swallow_the_next_line() -> None:
+    top = line("Họ, chữ đệm, tên: HÀ MAI", 100, 300)
+    below = line("Ngày, tháng, năm sinh: 25/03/2022", 100, 360)
+    speck = Word("¡", BBox(60, 270, 80, 390), 12.0)  # centre in the top line, bottom in the next
+    assert texts([speck, *top, *below]) == ["¡ Họ, chữ đệm, tên: HÀ MAI", "Ngày, tháng, năm sinh: 25/03/2022"]
+
+
+def test_empty_page() -> None:
+    assert reading_order([]) == ()
