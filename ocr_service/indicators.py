@@ -46,10 +46,12 @@ ends (a district: the level was abolished) to its nearest ancestor that has one 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from ocr_service.domain import AttachmentFacts, DocumentStatus, DossierFacts, local_date
 from storage.reference import is_within
@@ -91,6 +93,23 @@ def vn_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# Units change only on a few dates: between two of them every lookup gives the same answer, so
+# lookups are made (and cached) on the first day of the stretch a day falls in. Exact, and it
+# turns tens of thousands of dossier-days into a handful of keys.
+_CHANGES = sorted({u.valid_from for u in unit_seed.all_units()} | {u.valid_to for u in unit_seed.all_units() if u.valid_to})
+
+
+def stretch_start(day: date) -> date:
+    """The first day of the stretch of days with the same units as ``day``."""
+    i = bisect.bisect_right(_CHANGES, day) - 1
+    return _CHANGES[i] if i >= 0 else day
+
+
+@lru_cache(maxsize=4096)
+def _unit_on(code: str, stretch: date) -> UnitSeed | None:
+    return unit_seed.unit_on(code, stretch)
+
+
 # --- one dossier ---------------------------------------------------------------------------------
 
 
@@ -112,21 +131,34 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
-    """What the indicators make of one dossier, and why."""
+    """What the indicators make of one dossier; ``reasons`` says why (built only when asked)."""
 
     dossier: DossierFacts
     day: date
     unit: UnitSeed | None  # None: no unit with this code on that day (not counted at all)
     mandatory: bool
-    components_digitized: bool
-    result_required: bool
-    result_digitized: bool
-    reused: bool
-    reasons: tuple[Reason, ...]
+    component_states: tuple[str, ...]
+    result_states: tuple[str, ...]
 
     @property
     def level(self) -> str | None:
         return self.unit.level if self.unit else None
+
+    @property
+    def components_digitized(self) -> bool:
+        return bool(self.component_states) and all(s in DIGITIZED_STATES for s in self.component_states)
+
+    @property
+    def result_required(self) -> bool:
+        return self.dossier.returns_paper_result
+
+    @property
+    def result_digitized(self) -> bool:
+        return bool(self.result_states) and all(s in DIGITIZED_STATES for s in self.result_states)
+
+    @property
+    def reused(self) -> bool:
+        return REUSED in self.component_states
 
     @property
     def digitized(self) -> bool:
@@ -143,12 +175,30 @@ class Assessment:
         return self.reused
 
     @property
+    def reasons(self) -> tuple[Reason, ...]:
+        return _reasons(self)
+
+    @property
     def reason_codes(self) -> tuple[str, ...]:
         return tuple(r.code for r in self.reasons)
 
     @property
     def explanation(self) -> str:
         return " ".join(r.text for r in self.reasons)
+
+
+def assess(dossier: DossierFacts) -> Assessment:
+    """Classify one dossier: its day in Vietnam, its unit then, mandatory or not, its attachments' states."""
+    day = local_date(dossier.received_at)
+    unit = _unit_on(dossier.unit_code, stretch_start(day))
+    return Assessment(
+        dossier=dossier,
+        day=day,
+        unit=unit,
+        mandatory=unit is not None and day >= ROLLOUT_DATES[unit.level],
+        component_states=tuple(attachment_state(a) for a in dossier.attachments if a.role == "component"),
+        result_states=tuple(attachment_state(a) for a in dossier.attachments if a.role == "result"),
+    )
 
 
 _STATE_TEXT = {
@@ -169,68 +219,52 @@ def _describe(attachments: list[AttachmentFacts]) -> str:
     return "; ".join(parts)
 
 
-def assess(dossier: DossierFacts) -> Assessment:
-    """Classify one dossier, with machine-readable reason codes and a Vietnamese explanation."""
-    day = local_date(dossier.received_at)
-    unit = unit_seed.unit_on(dossier.unit_code, day)
-    components = [a for a in dossier.attachments if a.role == "component"]
-    results = [a for a in dossier.attachments if a.role == "result"]
+def _reasons(a: Assessment) -> tuple[Reason, ...]:
+    """Machine-readable reason codes, each with its Vietnamese sentence, in reading order."""
+    d, day, unit = a.dossier, a.day, a.unit
+    components = [x for x in d.attachments if x.role == "component"]
+    results = [x for x in d.attachments if x.role == "result"]
     reasons: list[Reason] = []
 
     if unit is None:
-        reasons.append(Reason("unknown_unit", f"Không có đơn vị mã {dossier.unit_code} vào ngày {vn_date(day)}: hồ sơ không được tính."))
-        mandatory = False
+        reasons.append(Reason("unknown_unit", f"Không có đơn vị mã {d.unit_code} vào ngày {vn_date(day)}: hồ sơ không được tính."))
     else:
-        start = ROLLOUT_DATES[unit.level]
-        level = LEVEL_NAMES[unit.level]
-        mandatory = day >= start
-        if mandatory:
-            reasons.append(Reason("mandatory", f"Tiếp nhận ngày {vn_date(day)} tại {unit.full_name} ({level}), từ ngày bắt buộc số hóa của {level} ({vn_date(start)}): được tính vào tỷ lệ."))
+        start, level = ROLLOUT_DATES[unit.level], LEVEL_NAMES[unit.level]
+        where = f"Tiếp nhận ngày {vn_date(day)} tại {unit.full_name} ({level}),"
+        if a.mandatory:
+            reasons.append(Reason("mandatory", f"{where} từ ngày bắt buộc số hóa của {level} ({vn_date(start)}): được tính vào tỷ lệ."))
         else:
-            reasons.append(Reason("voluntary_before_rollout", f"Tiếp nhận ngày {vn_date(day)} tại {unit.full_name} ({level}), trước ngày bắt buộc số hóa của {level} ({vn_date(start)}): chỉ tính là tự nguyện."))
+            reasons.append(Reason("voluntary_before_rollout", f"{where} trước ngày bắt buộc số hóa của {level} ({vn_date(start)}): chỉ tính là tự nguyện."))
 
-    component_states = [attachment_state(a) for a in components]
-    components_digitized = bool(components) and all(s in DIGITIZED_STATES for s in component_states)
     if not components:
         reasons.append(Reason("no_components", "Chưa có thành phần hồ sơ nào được đính kèm."))
-    elif components_digitized:
+    elif a.components_digitized:
         reasons.append(Reason("components_digitized", f"Cả {len(components)} thành phần hồ sơ đã số hóa."))
     else:
-        missing = sum(s not in DIGITIZED_STATES for s in component_states)
+        missing = sum(s not in DIGITIZED_STATES for s in a.component_states)
         reasons.append(Reason("components_not_digitized", f"{missing}/{len(components)} thành phần chưa số hóa: {_describe(components)}."))
 
-    result_required = dossier.returns_paper_result
-    result_digitized = bool(results) and all(attachment_state(a) in DIGITIZED_STATES for a in results)
-    if not result_required:
+    if not a.result_required:
         reasons.append(Reason("result_not_required", "Thủ tục không trả kết quả giấy: không xét số hóa kết quả."))
-    elif result_digitized:
+    elif a.result_digitized:
         reasons.append(Reason("result_digitized", "Kết quả giải quyết đã số hóa."))
     elif not results:
         reasons.append(Reason("result_missing", "Thủ tục trả kết quả giấy nhưng chưa có kết quả nào được đính kèm."))
     else:
         reasons.append(Reason("result_not_digitized", f"Kết quả chưa số hóa: {_describe(results)}."))
 
-    reused_count = sum(s == REUSED for s in component_states)
-    if reused_count:
-        reasons.append(Reason("component_reused", f"{reused_count} thành phần dùng lại từ dữ liệu đã số hóa."))
+    reused = sum(s == REUSED for s in a.component_states)
+    if reused:
+        reasons.append(Reason("component_reused", f"{reused} thành phần dùng lại từ dữ liệu đã số hóa."))
     else:
         reasons.append(Reason("no_reuse", "Không có thành phần nào dùng lại dữ liệu đã số hóa."))
 
     if unit is not None:
-        digitized = components_digitized and (result_digitized or not result_required)
-        verdict = ("digitized", "Hồ sơ được tính là đã số hóa.") if digitized else ("not_digitized", "Hồ sơ chưa được tính là đã số hóa.")
-        reasons.append(Reason(*verdict))
-    return Assessment(
-        dossier=dossier,
-        day=day,
-        unit=unit,
-        mandatory=mandatory,
-        components_digitized=components_digitized,
-        result_required=result_required,
-        result_digitized=result_digitized,
-        reused=reused_count > 0,
-        reasons=tuple(reasons),
-    )
+        if a.digitized:
+            reasons.append(Reason("digitized", "Hồ sơ được tính là đã số hóa."))
+        else:
+            reasons.append(Reason("not_digitized", "Hồ sơ chưa được tính là đã số hóa."))
+    return tuple(reasons)
 
 
 # --- counting ------------------------------------------------------------------------------------
@@ -359,9 +393,9 @@ class Placer:
         self._paths: dict[tuple[str, date], tuple[UnitSeed, ...]] = {}
 
     def within(self, scope: str | None, code: str, day: date) -> bool:
-        key = (scope, code, day)
+        key = (scope, code, stretch_start(day))
         if key not in self._within:
-            self._within[key] = is_within(scope, code, day)
+            self._within[key] = is_within(scope, code, key[2])
         return self._within[key]
 
     def selects(self, a: Assessment) -> bool:
@@ -377,12 +411,12 @@ class Placer:
     def path(self, a: Assessment) -> tuple[UnitSeed, ...]:
         """The dossier's unit and its ancestors, top-down: on its day, or rolled up to today's units."""
         assert a.unit is not None
-        key = (a.unit.code, a.day)
+        key = (a.unit.code, stretch_start(a.day))
         if key not in self._paths:
             if self.query.rollup == "current":
-                self._paths[key] = self._current_path(a.unit, a.day)
+                self._paths[key] = self._current_path(a.unit, key[1])
             else:
-                self._paths[key] = (*reversed(unit_seed.ancestors(a.unit.code, a.day)), a.unit)
+                self._paths[key] = (*reversed(unit_seed.ancestors(a.unit.code, key[1])), a.unit)
         return self._paths[key]
 
     def _current_path(self, unit: UnitSeed, day: date) -> tuple[UnitSeed, ...]:
@@ -442,7 +476,10 @@ def report(dossiers: Iterable[DossierFacts], query: StatsQuery, *, today: date) 
         if buckets:
             series[period_of(a.day, query.group_by).label].add(a)
         rows.setdefault(row.key, (row, Figures()))[1].add(a)
-    ordered = sorted(rows.values(), key=lambda item: (_RELATION_ORDER[item[0].relation], item[0].unit.code, item[0].unit.valid_from))
+    ordered = sorted(
+        rows.values(),
+        key=lambda item: (_RELATION_ORDER[item[0].relation], unit_seed.LEVELS.index(item[0].unit.level), item[0].unit.code, item[0].unit.valid_from),
+    )
     return Report(query, summary, by_level, [(p, series[p.label]) for p in buckets], ordered)
 
 

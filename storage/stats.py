@@ -57,7 +57,8 @@ def load_dossier_facts(
         end=end,
         unit_codes=unit_codes,
     )
-    for dossier_id, role, reused, document_id, status, error_code, filename, record_id in session.execute(linked):
+    connection = session.connection()  # Core rows: no ORM loading for tens of thousands of plain tuples
+    for dossier_id, role, reused, document_id, status, error_code, filename, record_id in connection.execute(linked):
         attachments.setdefault(dossier_id, []).append(
             AttachmentFacts(
                 document_id=document_id,
@@ -96,7 +97,7 @@ def load_dossier_facts(
             received_at=_utc(row[6]),
             attachments=tuple(attachments.get(row[0], ())),
         )
-        for row in session.execute(dossiers)
+        for row in connection.execute(dossiers)
     ]
 
 

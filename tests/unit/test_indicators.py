@@ -299,3 +299,19 @@ def test_periods_are_clipped_to_the_range() -> None:
 def test_chart_marks_in_range() -> None:
     marks = ind.events(date(2023, 1, 1), date(2025, 12, 31))
     assert [(m["date"], m["kind"]) for m in marks] == [("2023-06-01", "rollout"), ("2025-07-01", "reorganization")]
+
+
+def test_lookups_by_stretch_are_exact() -> None:
+    """Units are looked up on the first day of the stretch a day falls in: the same answer, every day."""
+    from storage.seed import units
+
+    codes = sorted({u.code for u in units.all_units()})
+    day = date(2019, 12, 25)
+    while day < date(2026, 3, 1):
+        stretch = ind.stretch_start(day)
+        for code in codes:
+            assert units.unit_on(code, day) == units.unit_on(code, stretch), (code, day)
+            if units.unit_on(code, day) is not None:
+                assert units.ancestors(code, day) == units.ancestors(code, stretch), (code, day)
+        day += timedelta(days=3)
+    assert ind.stretch_start(date(2025, 6, 30)) == date(2025, 1, 1) and ind.stretch_start(date(2025, 7, 1)) == date(2025, 7, 1)
