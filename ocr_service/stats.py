@@ -142,7 +142,6 @@ def _figures(figures: ind.Figures, max_points: Mapping[str, float]) -> dict:
 
 def digitization(session: Session, params: StatsParams, query: ind.StatsQuery, *, today: date, max_points: Mapping[str, float]) -> DigitizationStats:
     report = ind.report(_load(session, query), query, today=today)
-    scope_unit = _scope_unit(query.unit, query, today)
     rows = []
     for row, figures in report.rows:
         has_children = row.unit.level != "commune" and row.relation != "direct"
@@ -163,7 +162,7 @@ def digitization(session: Session, params: StatsParams, query: ind.StatsQuery, *
     return DigitizationStats(
         scope=Scope(
             unit_code=query.unit,
-            unit_name=scope_unit.full_name if scope_unit else None,
+            unit_name=scope_name(query.unit, query),
             level=query.level,
             rollup=query.rollup,  # type: ignore[arg-type]
         ),
@@ -184,13 +183,22 @@ def digitization(session: Session, params: StatsParams, query: ind.StatsQuery, *
     )
 
 
-def _scope_unit(code: str | None, query: ind.StatsQuery, today: date) -> unit_seed.UnitSeed | None:
-    """The version of the scope unit to name it by: today's if it exists today, else its last one."""
+def scope_versions(code: str, start: date, end: date) -> list[unit_seed.UnitSeed]:
+    """The versions of a unit code in force during [start, end] (its last one if none was)."""
+    versions = sorted((u for u in unit_seed.all_units() if u.code == code), key=lambda u: u.valid_from)
+    during = [u for u in versions if u.valid_from <= end and (u.valid_to is None or u.valid_to > start)]
+    return during or versions[-1:]
+
+
+def scope_name(code: str | None, query: ind.StatsQuery) -> str | None:
+    """"Tỉnh Bắc Giang → Tỉnh Bắc Ninh": every unit the code named during the period, in order."""
     if code is None:
         return None
-    versions = sorted((u for u in unit_seed.all_units() if u.code == code), key=lambda u: u.valid_from)
-    current = [u for u in versions if u.valid_on(min(today, query.end))]
-    return current[0] if current else versions[-1]
+    names: list[str] = []
+    for unit in scope_versions(code, query.start, query.end):
+        if unit.full_name not in names:
+            names.append(unit.full_name)
+    return " → ".join(names)
 
 
 # --- the dossiers behind a figure ------------------------------------------------------------------

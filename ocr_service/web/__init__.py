@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ocr_service.errors import OcrServiceError
+from ocr_service.web import dashboard
 from ocr_service.web.deps import LoginRequired, login_redirect
 from ocr_service.web.messages import error_text_vi
 from ocr_service.web.routes import router
@@ -25,6 +26,7 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, login_redirect)  # type: ignore[arg-type]
     app.include_router(router)
+    app.include_router(dashboard.router)
 
 
 def is_page_request(request: Request) -> bool:

@@ -146,6 +146,8 @@ def test_the_main_job_seeds_the_demo_and_says_where_the_dashboard_is(tmp_path: P
                 headers={"Authorization": f"Bearer {token}"}, timeout=60,
             ).json()
             assert stats["summary"]["mandatory"]["received"] > 10_000
+            page = httpx.get(f"http://127.0.0.1:{port}/admin/digitization", cookies={"ocr_session": token}, timeout=60)
+            assert page.status_code == 200 and "Giám sát số hóa hồ sơ" in page.text
         finally:
             server.terminate()
             server.wait(timeout=30)
