@@ -34,7 +34,7 @@ from ocr_service.api.stats_schemas import (
     Scope,
     UnitRow,
 )
-from ocr_service.domain import VIETNAM, local_date
+from ocr_service.domain import VIETNAM, AttachmentFacts, local_date
 from ocr_service.errors import Forbidden, ValidationFailed
 from storage import stats as stats_repo
 from storage.reference import codes_within, is_within
@@ -204,7 +204,7 @@ def scope_name(code: str | None, query: ind.StatsQuery) -> str | None:
 # --- the dossiers behind a figure ------------------------------------------------------------------
 
 
-def _attachment(a) -> AttachmentExplained:  # type: ignore[no-untyped-def]
+def _attachment(a: AttachmentFacts) -> AttachmentExplained:
     state = ind.attachment_state(a)
     return AttachmentExplained(
         document_id=a.document_id,
@@ -241,25 +241,34 @@ def explain(a: ind.Assessment, row: ind.Row) -> DossierExplained:
     )
 
 
-def dossiers(
-    session: Session, query: ind.StatsQuery, *, today: date, indicator: str, subset: str, row: str | None, limit: int, offset: int
-) -> DossierList:
-    if indicator not in ind.INDICATORS:
+@dataclass(frozen=True, slots=True)
+class ListOptions:
+    """Which dossiers behind a figure: the indicator, the subset of it, a drill-down row, a page."""
+
+    indicator: str = ind.DOSSIER
+    subset: str = "denominator"
+    row: str | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+def dossiers(session: Session, query: ind.StatsQuery, *, today: date, options: ListOptions) -> DossierList:
+    if options.indicator not in ind.INDICATORS:
         raise ValidationFailed(f"indicator: one of {', '.join(ind.INDICATORS)}.")
-    if subset not in ind.SUBSETS:
+    if options.subset not in ind.SUBSETS:
         raise ValidationFailed(f"subset: one of {', '.join(ind.SUBSETS)}.")
     chosen = [
         (a, r)
         for a, r in ind.select(_load(session, query), query, today=today)
-        if (row is None or r.key == row) and ind.in_subset(a, indicator, subset)
+        if (options.row is None or r.key == options.row) and ind.in_subset(a, options.indicator, options.subset)
     ]
     return DossierList(
-        indicator=indicator,
-        subset=subset,
+        indicator=options.indicator,
+        subset=options.subset,
         total=len(chosen),
-        limit=limit,
-        offset=offset,
-        items=[explain(a, r) for a, r in chosen[offset : offset + limit]],
+        limit=options.limit,
+        offset=options.offset,
+        items=[explain(a, r) for a, r in chosen[options.offset : options.offset + options.limit]],
     )
 
 

@@ -14,8 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ocr_service import indicators as ind
-from ocr_service import operations
-from ocr_service import stats
+from ocr_service import operations, stats
 from ocr_service.api.deps import Principal, SessionDep, StateDep
 from ocr_service.api.routes.stats import ListDep, ParamsDep
 from ocr_service.api.stats_schemas import DigitizationStats, IndicatorValue
@@ -114,9 +113,7 @@ def dashboard(request: Request, session: SessionDep, state: StateDep, principal:
 def dossier_list(request: Request, session: SessionDep, principal: AdminPage, params: ParamsDep, options: ListDep) -> Response:
     today = stats.today_in_vietnam()
     checked, query = stats.check(params, viewer_unit=principal.unit_code, today=today)
-    listing = stats.dossiers(
-        session, query, today=today, indicator=options.indicator, subset=options.subset, row=options.row, limit=options.limit, offset=options.offset
-    )
+    listing = stats.dossiers(session, query, today=today, options=options)
     list_query = checked.query_string(indicator=options.indicator, subset=options.subset, row=options.row)
     return render(
         request,

@@ -10,7 +10,7 @@ scraper's address is in ``OCR_METRICS_ALLOW_NETWORKS`` (a list of CIDRs, empty b
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from typing import Annotated, Literal
 
@@ -19,10 +19,8 @@ from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ocr_service import indicators as ind
-from ocr_service import operations
-from ocr_service import stats
-from ocr_service.api.deps import SessionDep, StateDep, get_principal, require_roles
-from ocr_service.api.deps import Principal
+from ocr_service import operations, stats
+from ocr_service.api.deps import Principal, SessionDep, StateDep, get_principal, require_roles
 from ocr_service.api.schemas import ErrorResponse
 from ocr_service.api.stats_schemas import DigitizationStats, DossierList, OperationsFigures
 from ocr_service.errors import Forbidden
@@ -69,15 +67,6 @@ def digitization_csv(result: Annotated[DigitizationStats, Depends(_compute)]) ->
     return Response(stats.stats_csv(result), media_type="text/csv; charset=utf-8", headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-@dataclass(frozen=True, slots=True)
-class ListOptions:
-    indicator: str
-    subset: str
-    row: str | None
-    limit: int
-    offset: int
-
-
 def list_options(
     indicator: Literal["dossier_digitization", "result_digitization", "reuse"] = "dossier_digitization",
     subset: Annotated[
@@ -87,26 +76,17 @@ def list_options(
     row: Annotated[str | None, Query(max_length=40, description="a drill-down row (code@valid_from) of these statistics")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
-) -> ListOptions:
-    return ListOptions(indicator=indicator, subset=subset, row=row, limit=limit, offset=offset)
+) -> stats.ListOptions:
+    return stats.ListOptions(indicator=indicator, subset=subset, row=row, limit=limit, offset=offset)
 
 
-ListDep = Annotated[ListOptions, Depends(list_options)]
+ListDep = Annotated[stats.ListOptions, Depends(list_options)]
 
 
-def _listing(session: SessionDep, params: stats.StatsParams, principal: Principal, options: ListOptions, *, everything: bool = False) -> DossierList:
+def _listing(session: SessionDep, params: stats.StatsParams, principal: Principal, options: stats.ListOptions) -> DossierList:
     today = stats.today_in_vietnam()
     _checked, query = stats.check(params, viewer_unit=principal.unit_code, today=today)
-    return stats.dossiers(
-        session,
-        query,
-        today=today,
-        indicator=options.indicator,
-        subset=options.subset,
-        row=options.row,
-        limit=10**9 if everything else options.limit,
-        offset=0 if everything else options.offset,
-    )
+    return stats.dossiers(session, query, today=today, options=options)
 
 
 @router.get("/digitization/dossiers")
@@ -118,7 +98,7 @@ def digitization_dossiers(session: SessionDep, params: ParamsDep, principal: Sta
 @router.get("/digitization/dossiers.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}})
 def digitization_dossiers_csv(session: SessionDep, params: ParamsDep, principal: StatsReader, options: ListDep) -> Response:
     """The same list as CSV, every dossier (no paging)."""
-    listing = _listing(session, params, principal, options, everything=True)
+    listing = _listing(session, params, principal, replace(options, limit=10**9, offset=0))
     return Response(
         stats.dossiers_csv(listing.items),
         media_type="text/csv; charset=utf-8",
