@@ -14,10 +14,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ocr_service.domain import Limits, OcrOptions
+from ocr_service.domain import DIGITIZATION_INDICATORS, Limits, OcrOptions
 
 _UNSAFE_SECRETS = {"", "changeme", "secret", "change-me"}
 
@@ -63,6 +63,16 @@ class Settings(BaseSettings):
 
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    @field_validator("stats_max_points")
+    @classmethod
+    def _check_max_points(cls, points: dict[str, float]) -> dict[str, float]:
+        for key, value in points.items():
+            if key not in DIGITIZATION_INDICATORS:
+                raise ValueError(f"OCR_STATS_MAX_POINTS: unknown indicator {key!r} (one of {', '.join(DIGITIZATION_INDICATORS)})")
+            if value <= 0:
+                raise ValueError(f"OCR_STATS_MAX_POINTS: the max points of {key} must be positive")
+        return points
 
     @model_validator(mode="after")
     def _check_secrets(self) -> "Settings":

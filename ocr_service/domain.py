@@ -242,6 +242,9 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
 
 # --- Dossier facts for the digitization indicators (loaded by storage.stats) ------------------
 
+# The Decision 766 indicators this service computes (ocr_service.indicators), by stable key.
+DIGITIZATION_INDICATORS = ("dossier_digitization", "result_digitization", "reuse")
+
 
 @dataclass(frozen=True, slots=True)
 class AttachmentFacts:

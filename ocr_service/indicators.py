@@ -53,15 +53,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from ocr_service.domain import AttachmentFacts, DocumentStatus, DossierFacts, local_date
+from ocr_service.domain import DIGITIZATION_INDICATORS, AttachmentFacts, DocumentStatus, DossierFacts, local_date
 from storage.reference import is_within
 from storage.seed import units as unit_seed
 from storage.seed.units import REFORM_2025, ROLLOUT_DATES, UnitSeed
 
-DOSSIER = "dossier_digitization"
-RESULT = "result_digitization"
-REUSE = "reuse"
-INDICATORS = (DOSSIER, RESULT, REUSE)
+DOSSIER, RESULT, REUSE = INDICATORS = DIGITIZATION_INDICATORS
 INDICATOR_NAMES = {
     DOSSIER: "Tỷ lệ số hóa hồ sơ",
     RESULT: "Tỷ lệ số hóa kết quả",
@@ -511,12 +508,5 @@ def events(start: date, end: date) -> list[dict[str, str]]:
 
 
 def max_points_from(overrides: Mapping[str, float] | None) -> dict[str, float]:
-    points = dict(DEFAULT_MAX_POINTS)
-    for key, value in (overrides or {}).items():
-        if key not in points:
-            raise ValueError(f"unknown indicator {key!r}: expected one of {', '.join(INDICATORS)}")
-        if value <= 0:
-            raise ValueError(f"max points for {key} must be positive")
-        points[key] = float(value)
-    return points
-
+    """The defaults with the configured ones (``Settings`` has checked their keys and values)."""
+    return {**DEFAULT_MAX_POINTS, **{k: float(v) for k, v in (overrides or {}).items()}}

@@ -18,7 +18,6 @@ from ocr_service.api.routes import auth, citizens, documents, dossiers, health, 
 from ocr_service.api.state import AppState
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
-from ocr_service.indicators import max_points_from
 from ocr_service.domain import DocumentStatus
 from storage import repository as repo
 from storage.db import make_engine, session_factory, transaction, upgrade
@@ -28,7 +27,6 @@ from workers.queue import DocumentQueue, InProcessQueue, RQDocumentQueue
 
 
 def build_state(settings: Settings, *, queue: DocumentQueue | None = None) -> AppState:
-    max_points_from(settings.stats_max_points)  # a bad OCR_STATS_MAX_POINTS stops the start, not a later request
     url = settings.effective_database_url
     upgrade(url)
     engine = make_engine(url)

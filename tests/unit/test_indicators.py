@@ -48,11 +48,14 @@ def test_score_full_points_from_80_percent(rate: float | None, expected: float |
 
 
 def test_max_points_are_configurable_and_checked() -> None:
+    from ocr_service.config import Settings
+
     assert ind.max_points_from({"reuse": 4}) == {"dossier_digitization": 10.0, "result_digitization": 10.0, "reuse": 4.0}
+    assert Settings(stats_max_points={"reuse": 4}).stats_max_points == {"reuse": 4.0}
     with pytest.raises(ValueError, match="unknown indicator"):
-        ind.max_points_from({"speed": 3})
+        Settings(stats_max_points={"speed": 3})
     with pytest.raises(ValueError, match="positive"):
-        ind.max_points_from({"reuse": 0})
+        Settings(stats_max_points={"reuse": 0})
 
 
 # --- rollout: the day before and the day of each level's start, in Vietnam time ---------------
