@@ -295,3 +295,38 @@ def test_latency_uses_upload_and_finish_times(client: TestClient) -> None:
     ops = client.get("/v1/stats/operations", headers=_key(client, "admin")).json()
     assert ops["latency_count"] == 4
     assert ops["latency_p50_seconds"] == pytest.approx(20, abs=2) and ops["latency_p95_seconds"] == pytest.approx(400, abs=2)
+
+
+def test_operations_in_service_mode_read_rq(tmp_path: Path) -> None:
+    """Queue depth from the RQ queue and worker health from RQ's worker registry, with a real worker."""
+    import signal
+    import subprocess
+
+    from tests.integration.test_service import YEN_THE, Backend, _dossier, _png, _service_settings, _upload
+
+    settings, env = _service_settings(tmp_path)
+    with TestClient(create_app(settings)) as service_client:
+        b = Backend("service", service_client, settings, worker_env=env)
+        try:
+            admin = _key(service_client, "admin")
+            clerk = b.staff("clerk", YEN_THE)
+            code = _dossier(b, clerk)
+            document_id = _upload(b, clerk, code, _png(seed=23)).json()["document_id"]
+            before = service_client.get("/v1/stats/operations", headers=admin).json()
+            assert (before["mode"], before["queue_depth"], before["workers"], before["workers_healthy"]) == ("service", 1, [], 0)
+            assert "ocr_queue_depth 1.0" in service_client.get("/metrics", headers=admin).text
+
+            b.start_worker()
+            assert b.wait(document_id, clerk)["status"] == "done"
+            after = service_client.get("/v1/stats/operations", headers=admin).json()
+            assert after["queue_depth"] == 0 and after["workers_healthy"] == 1
+            assert after["workers"][0]["healthy"] and after["workers"][0]["last_heartbeat"] is not None
+            assert after["latency_count"] == 1 and after["pages_digitized_total"] == 1
+            assert 'ocr_workers{healthy="true",state=' in service_client.get("/metrics", headers=admin).text
+        finally:
+            for proc in b.workers:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
