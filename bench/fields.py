@@ -11,8 +11,10 @@ capitalized, text NFC with single spaces, IDs digits, dates ISO):
 - links: the record's ``citizen_ids`` against the truth's ``citizen_ids`` (precision, recall,
   and the wrong-link rate, which must stay under 0.5 %).
 
-Lists (citizens, recipients, members) are compared item by item in order; their keys are
-reported as ``citizens.id_number`` etc.
+Lists (citizens, recipients, members) are compared item by item after alignment: each truth
+item is paired with the extracted item that agrees with it on most leaves (ties: the earlier), so
+a missed table row costs that row's fields, not every row after it; extracted items left unpaired
+are extras. Their keys are reported as ``citizens.id_number`` etc.
 """
 
 from __future__ import annotations
@@ -78,6 +80,39 @@ def _flatten_extracted(value: Any, path: str, out: dict[str, tuple[Any, bool]]) 
             _flatten_extracted(v, f"{path}[{i}]", out)
 
 
+def align_lists(truth: dict[str, Any], extracted: dict[str, Any]) -> dict[str, Any]:
+    """``extracted`` with each list reordered to pair its items with the truth's (see the docstring).
+
+    Pairs are taken best first (most agreeing leaves, then earliest), so one missed row cannot
+    pull the next row's item into its place; a truth item left unpaired gets None (missing).
+    """
+    out = dict(extracted)
+    for key, want in truth.items():
+        have = extracted.get(key)
+        if not isinstance(want, list) or not isinstance(have, list) or not have:
+            continue
+        scored = sorted(
+            ((_agreement(key, w, h), i, j) for i, w in enumerate(want) for j, h in enumerate(have)),
+            key=lambda t: (-t[0], t[1], t[2]),
+        )
+        paired: list[Any] = [None] * len(want)
+        used: set[int] = set()
+        for agreement, i, j in scored:
+            if agreement and paired[i] is None and j not in used:
+                paired[i] = have[j]
+                used.add(j)
+        out[key] = paired + [h for j, h in enumerate(have) if j not in used]
+    return out
+
+
+def _agreement(key: str, want: Any, have: Any) -> int:
+    expected: dict[str, Any] = {}
+    got: dict[str, tuple[Any, bool]] = {}
+    _flatten(want, key, expected)
+    _flatten_extracted(have, key, got)
+    return sum(1 for path, value in expected.items() if path in got and normalize(path, got[path][0]) == normalize(path, value))
+
+
 def group_key(path: str) -> str:
     return re.sub(r"\[\d+\]", "", path)
 
@@ -113,7 +148,8 @@ def score_sample(sample: str, truth: dict, extraction: Any) -> SampleScore:
     expected: dict[str, Any] = {}
     _flatten(truth.get("fields") or {}, "", expected)
     got: dict[str, tuple[Any, bool]] = {}
-    _flatten_extracted(extraction.fields if extraction.doc_type == doc_type else {}, "", got)
+    fields = extraction.fields if extraction.doc_type == doc_type else {}
+    _flatten_extracted(align_lists(truth.get("fields") or {}, fields), "", got)
     for path in sorted(set(expected) | set(got)):
         want = normalize(path, expected.get(path))
         value, flagged = got.get(path, (None, True))

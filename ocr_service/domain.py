@@ -14,6 +14,7 @@ import enum
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 
 
 def nfc(text: str) -> str:
@@ -99,6 +100,10 @@ class OcrPage:
     skew_degrees: float = 0.0
     preprocessing: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Post-correction (pipeline.correct): the page's text as Tesseract read it, and each change
+    # as {index, raw, corrected, rule}; empty when nothing was corrected.
+    raw_text: str = ""
+    corrections: tuple[dict[str, Any], ...] = ()
 
     @property
     def mean_confidence(self) -> float | None:
@@ -168,6 +173,8 @@ class OcrOptions:
     # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
     # headers, number | date lines and signature blocks read block by block.
     reading_order: bool = True
+    # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
+    correct: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 
@@ -219,6 +226,8 @@ def page_to_dict(page: OcrPage) -> dict:
         "skew_degrees": page.skew_degrees,
         "preprocessing": list(page.preprocessing),
         "warnings": list(page.warnings),
+        "raw_text": page.raw_text,
+        "corrections": [dict(c) for c in page.corrections],
     }
 
 
@@ -237,6 +246,8 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         skew_degrees=data.get("skew_degrees", 0.0),
         preprocessing=tuple(data.get("preprocessing", ())),
         warnings=tuple(data.get("warnings", ())),
+        raw_text=data.get("raw_text", ""),
+        corrections=tuple(data.get("corrections", ())),
     )
 
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
 from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
@@ -139,6 +140,14 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         else:
             rotation = 0
 
+    # Post-correction: letters-only tokens the orthography says are misread; raw text kept.
+    raw_text, corrections = "", ()
+    if opts.correct:
+        corrected, changes = correct_words(words)
+        if changes:
+            raw_text, words = words_to_text(words), corrected
+            corrections = tuple(c.as_dict() for c in changes)
+
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
     if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
@@ -160,6 +169,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         skew_degrees=prep.skew_degrees,
         preprocessing=prep.steps + (("orientation",) if rotation else ()),
         warnings=tuple(warnings),
+        raw_text=raw_text,
+        corrections=corrections,
     )
 
 

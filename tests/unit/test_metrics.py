@@ -34,3 +34,16 @@ def test_scores_add() -> None:
     a, b = score("một hai", "một ba"), score("bốn", "bốn")
     total = ZERO + a + b
     assert total.ref_words == 3 and total.word_errors == 1
+
+
+def test_list_fields_are_paired_by_content_not_position() -> None:
+    from bench.fields import align_lists
+
+    def member(name: str, id_number: str) -> dict:
+        return {"full_name": {"value": name, "needs_review": False}, "id_number": {"value": id_number, "needs_review": False}}
+
+    truth = {"members": [{"full_name": "Phạm Xuân Chiến", "id_number": "024069480396"}, {"full_name": "Ma Gia Huy", "id_number": "024200245650"}]}
+    extra = member("Đặng Kim Thủy", "024193479341")
+    aligned = align_lists(truth, {"members": [member("Ma Gia Huy", "024200245650"), extra]})
+    # The first row was missed: it is missing, the second row is still right, the extra stays an extra.
+    assert aligned["members"] == [None, member("Ma Gia Huy", "024200245650"), extra]

@@ -1,0 +1,86 @@
+"""Vietnamese-aware post-correction of OCR words, every change traceable.
+
+Rules run on letters only: a token holding a digit (an ID number, a date, a document number) is
+never touched. Each rule changes a token only when the result is certain by the orthography
+(``ocr_service.vietnamese``), not by guessing which word was meant:
+
+* ``split_syllables``: a token that is not a Vietnamese syllable but is exactly one run of
+  syllables ("PHẠMXUÂNCHIẾN": a table cell whose spaces Tesseract lost) becomes those syllables,
+  each with its share of the box. It must carry a Vietnamese mark, so English on a bilingual card
+  ("Identity") is left alone.
+* ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
+
+A correction records the word's index in the corrected words, the raw and the corrected text and
+the rule; the page keeps its raw text beside the corrected one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ocr_service.domain import BBox, Word
+from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables
+
+_EDGES = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.DOTALL)
+_INNER_PUNCT = re.compile(r"^(?P<left>[^\W\d_]+)(?P<punct>[,;:.])(?P<right>[^\W\d_]+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """``words[index : index + len(corrected.split())]`` of the corrected page came from ``raw``."""
+
+    index: int
+    raw: str
+    corrected: str
+    rule: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"index": self.index, "raw": self.raw, "corrected": self.corrected, "rule": self.rule}
+
+
+def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
+    """The corrected words and what was changed."""
+    out: list[Word] = []
+    corrections: list[Correction] = []
+    for word in words:
+        parts, rule = _correct_token(word.text)
+        if rule is None:
+            out.append(word)
+            continue
+        corrections.append(Correction(index=len(out), raw=word.text, corrected=" ".join(parts), rule=rule))
+        out.extend(_divide(word, parts))
+    return tuple(out), tuple(corrections)
+
+
+def _correct_token(text: str) -> tuple[tuple[str, ...], str | None]:
+    if any(ch.isdigit() for ch in text):
+        return (text,), None
+    edges = _EDGES.match(text)
+    if edges is None or not edges["core"]:
+        return (text,), None
+    lead, core, trail = edges["lead"], edges["core"], edges["trail"]
+    inner = _INNER_PUNCT.match(core)
+    if inner and is_syllable(inner["left"]) and is_syllable(inner["right"]):
+        return (lead + inner["left"] + inner["punct"], inner["right"] + trail), "space_after_punctuation"
+    if has_vietnamese_marks(core):
+        syllables = split_syllables(core)
+        if syllables:
+            parts = list(syllables)
+            parts[0], parts[-1] = lead + parts[0], parts[-1] + trail
+            return tuple(parts), "split_syllables"
+    return (text,), None
+
+
+def _divide(word: Word, parts: Sequence[str]) -> list[Word]:
+    """Boxes for the parts of a word: its width shared by character count, a space between them."""
+    box = word.bbox
+    units = sum(len(p) for p in parts) + (len(parts) - 1)
+    unit = box.width / units if units else 0
+    out, x = [], float(box.x0)
+    for part in parts:
+        x1 = x + unit * len(part)
+        out.append(replace(word, text=part, bbox=BBox(round(x), box.y0, max(round(x1), round(x) + 1), box.y1)))
+        x = x1 + unit
+    return out

@@ -1,0 +1,65 @@
+"""Vietnamese syllables by rule, and the post-correction that uses them (digits never touched)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr_service.domain import BBox, Word
+from ocr_service.pipeline.correct import correct_words
+from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables
+
+REAL = (
+    "Cộng hòa hoà xã hội chủ nghĩa Việt Nam Độc lập Tự do Hạnh phúc giữ gìn giếng gì quyết quốc khuya "
+    "huỳnh Nguyễn rượu thuở hoạch bệnh xoong được những thuế khoẻ khỏe luật xuân quân kiểm nghiêm ghế "
+    "Yên yêu phường ĐỨC QUỐC BẢO THỦY KIỀU ở ừ ạ ý người chữ đệm tên tịch Bắc Giang"
+).split()
+
+
+@pytest.mark.parametrize("syllable", REAL)
+def test_real_syllables_are_syllables(syllable: str) -> None:
+    assert is_syllable(syllable)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["Independence", "ce", "ci", "ge", "nge", "kan", "gha", "Bắcc", "Bắc2", "tiếc̀", "bắn̉", "việc-", "tịch.", "bák"],
+)
+def test_non_syllables_are_refused(token: str) -> None:
+    # English, c/g/ng before a front vowel, k before a back one, two tones, digits, punctuation, checked rhyme with a non-rising tone.
+    assert not is_syllable(token)
+
+
+def test_split_finds_the_one_fewest_syllable_run() -> None:
+    assert split_syllables("PHẠMXUÂNCHIẾN") == ("PHẠM", "XUÂN", "CHIẾN")
+    assert split_syllables("chữđệmvàtên") == ("chữ", "đệm", "và", "tên")
+    assert split_syllables("Nam") is None  # already a syllable
+    assert split_syllables("YÊEN") is None  # no split into onset syllables: left alone
+    assert split_syllables("024087584836") is None
+
+
+def test_marks_tell_vietnamese_from_english() -> None:
+    assert has_vietnamese_marks("đi") and has_vietnamese_marks("Hòa") and not has_vietnamese_marks("Identity")
+
+
+def _words(*texts: str) -> list[Word]:
+    return [Word(t, BBox(100 * i, 0, 100 * i + 90, 40), 80.0, 0, 0) for i, t in enumerate(texts)]
+
+
+def test_correction_splits_merged_syllables_and_records_it() -> None:
+    words, corrections = correct_words(_words("1", "NGUYỄNTHANHLIÊN", "Họ,chữ", "(QUỐCBẢO)"))
+    assert [w.text for w in words] == ["1", "NGUYỄN", "THANH", "LIÊN", "Họ,", "chữ", "(QUỐC", "BẢO)"]
+    assert [c.as_dict() for c in corrections] == [
+        {"index": 1, "raw": "NGUYỄNTHANHLIÊN", "corrected": "NGUYỄN THANH LIÊN", "rule": "split_syllables"},
+        {"index": 4, "raw": "Họ,chữ", "corrected": "Họ, chữ", "rule": "space_after_punctuation"},
+        {"index": 6, "raw": "(QUỐCBẢO)", "corrected": "(QUỐC BẢO)", "rule": "split_syllables"},
+    ]
+    # The split words share the original box, left to right, inside it.
+    parts = words[1:4]
+    assert parts[0].bbox.x0 == 100 and parts[-1].bbox.x1 <= 190
+    assert all(a.bbox.x1 < b.bbox.x0 for a, b in zip(parts, parts[1:]))
+
+
+@pytest.mark.parametrize("token", ["024087584836", "22I08I1987", "421/QĐ-UBND", "Independence", "ĐIỀU", "Số:"])
+def test_digits_english_and_real_words_are_never_changed(token: str) -> None:
+    words, corrections = correct_words(_words(token))
+    assert corrections == () and [w.text for w in words] == [token]
