@@ -10,7 +10,7 @@ Honest by construction:
   (empty, truncated, not a scan) passed through the real intake, which rejects it with its code
   and keeps it in quarantine. A dossier kept on paper simply has no attachment;
 - deterministic for a seed (same dossiers, dates, units, procedures and outcomes), and refused
-  when demo dossiers are already there (``DemoAlreadySeeded``).
+  (``Conflict``) when demo dossiers are already there.
 
 The flow: ``per_month`` dossiers a month (fewer around Tết, slowly growing), received on working
 days in office hours, split by level as one-stop shops see them (commune 60 %, district 30 %,
@@ -56,11 +56,6 @@ _LEVEL_SHARES_BEFORE = (("commune", 0.60), ("district", 0.30), ("province", 0.10
 _LEVEL_SHARES_AFTER = (("commune", 0.85), ("province", 0.15))
 _SEASON = {1: 0.85, 2: 0.7, 3: 1.05, 8: 1.05, 12: 1.1}  # Tết in January/February; year-end rush
 _FAILURE_RATE = 0.015  # a scan that turns out unreadable
-
-
-class DemoAlreadySeeded(Conflict):
-    code = "conflict"
-    default_message = "Demo dossiers are already in the database."
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +168,7 @@ def seed_demo(
     with transaction(sessions) as session:
         existing = demo_dossier_count(session)
         if existing:
-            raise DemoAlreadySeeded(f"{existing} demo dossiers ({PREFIX}…) are already in the database; the demo is seeded once.")
+            raise Conflict(f"{existing} demo dossiers ({PREFIX}…) are already in the database; the demo is seeded once.")
         components, results = _digitized_sources(session)
     procedures_by_level: dict[str, list[procedure_seed.ProcedureSeed]] = {}
     for proc in procedure_seed.all_procedures():

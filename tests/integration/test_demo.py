@@ -19,8 +19,8 @@ from sqlalchemy import delete, select
 
 from ocr_service.api.app import build_state
 from ocr_service.config import Settings
-from ocr_service.demo import DemoAlreadySeeded, DemoPlan, seed_demo
-from ocr_service.errors import NotFound
+from ocr_service.demo import DemoPlan, seed_demo
+from ocr_service.errors import Conflict, NotFound
 from ocr_service.intake import ingest_file
 from ocr_service.stats import StatsParams, check, digitization
 from ocr_service.indicators import DEFAULT_MAX_POINTS
@@ -70,7 +70,7 @@ def test_demo_seed_is_honest_deterministic_and_once(tmp_path: Path) -> None:
 
     summary = _seed(state)
     assert summary.dossiers > 250 and summary.first_day >= PLAN.start and summary.last_day <= date(2023, 8, 31)
-    with pytest.raises(DemoAlreadySeeded):
+    with pytest.raises(Conflict, match="already in the database"):
         _seed(state)
 
     first = _fingerprint(state)

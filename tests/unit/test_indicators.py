@@ -48,8 +48,11 @@ def test_score_full_points_from_80_percent(rate: float | None, expected: float |
 
 
 def test_max_points_are_configurable_and_checked() -> None:
-    from ocr_service.config import Settings
+    from functools import partial
 
+    from ocr_service.config import Settings as AnySettings
+
+    Settings = partial(AnySettings, database_url=None, redis_url=None, s3_endpoint=None)  # not the service settings `make test` exports
     assert ind.max_points_from({"reuse": 4}) == {"dossier_digitization": 10.0, "result_digitization": 10.0, "reuse": 4.0}
     assert Settings(stats_max_points={"reuse": 4}).stats_max_points == {"reuse": 4.0}
     with pytest.raises(ValueError, match="unknown indicator"):
