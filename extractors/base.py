@@ -22,7 +22,8 @@ from typing import Any, Protocol
 from extractors.layout import Field, Layout
 from ocr_service.domain import OcrDocument
 
-SCHEMA_VERSION = "1.0"
+# 1.1: id_card_front gains qr_payload, old_id_number and issue_date (from the chip card's QR code).
+SCHEMA_VERSION = "1.1"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ one in words, every ID number against the birth date and sex printed for the sam
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from extractors.base import Person, Result
 from extractors.common import (
@@ -27,7 +28,8 @@ from extractors.common import (
     stop_pattern,
 )
 from extractors.layout import Field, Layout
-from extractors.text import find_dates, fold, label_pattern
+from extractors.identity import QrPayload, decode_qr_payload
+from extractors.text import capitalize_name, find_dates, fold, label_pattern
 from ocr_service.domain import nfc
 
 
@@ -357,6 +359,10 @@ class IdCardFrontExtractor:
         f["place_of_origin"] = read_wrapped(layout, C_ORIGIN, kind_text, stop=stop, lines=2)
         f["place_of_residence"] = read_wrapped(layout, C_RES, kind_text, stop=stop, lines=2)
         f["expiry_date"] = self._expiry(layout)
+        qr = card_qr(layout)
+        if qr is not None:
+            apply_card_qr(f, *qr)
+            dob, sex = f["date_of_birth"], f["sex"]  # type: ignore[assignment]
         f["id_number"], dob, sex = cross_check(f["id_number"], dob=dob, sex=sex)  # type: ignore[arg-type]
         f["date_of_birth"], f["sex"] = dob, sex
         people = (Person(f["id_number"], f["full_name"], dob, sex),)  # type: ignore[arg-type]
@@ -382,6 +388,58 @@ class IdCardFrontExtractor:
             d = dates[0]
             return layout.field(w0 + d.start, w0 + d.end, d.value.isoformat())
         return None
+
+
+def card_qr(layout: Layout) -> tuple[int, str, QrPayload] | None:
+    """The first chip-card QR code on the pages: (page, raw text, parsed payload)."""
+    for page, text in layout.codes:
+        payload = decode_qr_payload(text)
+        if payload is not None and payload.kind == "cccd":
+            return page, text, payload
+    return None
+
+
+# Printed and QR values this similar (folded) are one value misread by OCR; less similar ones
+# are two different values (a second card's code on the page, a forged card): sent to review.
+QR_AGREEMENT = 0.75
+
+
+def apply_card_qr(f: dict[str, object], page: int, text: str, qr: QrPayload) -> None:
+    """Fill the card's fields from its QR code and cross-check the printed ones.
+
+    The QR code carries error correction, so a decoded value is exact: where the printed value
+    is missing or a near miss (an OCR error) the QR value is taken, confirmed and not sent to
+    review (``raw`` keeps what was printed, ``bbox`` None when nothing was); where the two really
+    differ, the printed value stays, flagged ``qr_mismatch``.
+    """
+    f["qr_payload"] = Field(text, text, 100.0, page, None)
+    values = {
+        "id_number": qr.id_number,
+        "full_name": capitalize_name(qr.full_name) if qr.full_name else None,
+        "date_of_birth": qr.date_of_birth.isoformat() if qr.date_of_birth else None,
+        "sex": qr.sex,
+        "place_of_residence": qr.address,
+    }
+    for key, value in values.items():
+        if value is None:
+            continue
+        printed = f.get(key)
+        if not isinstance(printed, Field) or printed.value is None:
+            f[key] = Field(value, "", 99.0, page, None)  # from the QR code: no printed box
+        elif _same_value(printed.value, value):
+            f[key] = Field(value, printed.raw, max(printed.confidence, 99.0), printed.page, printed.bbox, False, ())
+        elif SequenceMatcher(None, fold(str(printed.value)), fold(str(value))).ratio() >= QR_AGREEMENT:
+            f[key] = Field(value, printed.raw, 99.0, printed.page, printed.bbox)  # raw keeps the misreading
+        else:
+            f[key] = printed.flagged("qr_mismatch")
+    if qr.old_id_number and re.fullmatch(r"\d{9}|\d{12}", qr.old_id_number):
+        f["old_id_number"] = Field(qr.old_id_number, "", 99.0, page, None)
+    if qr.issue_date is not None:
+        f["issue_date"] = Field(qr.issue_date.isoformat(), "", 99.0, page, None)
+
+
+def _same_value(printed: object, value: str) -> bool:
+    return " ".join(fold(str(printed)).split()) == " ".join(fold(value).split())
 
 
 def _lone_id(layout: Layout) -> Field | None:

@@ -10,6 +10,8 @@ confidences, which is what a ``Field`` carries as provenance.
 
 from __future__ import annotations
 
+import dataclasses
+
 import bisect
 import re
 from dataclasses import dataclass, field
@@ -126,10 +128,14 @@ class Layout:
     folded: str
     starts: tuple[int, ...]  # offset of each segment in ``text``
     _word_starts: tuple[tuple[int, ...], ...] = field(repr=False)
+    # QR codes decoded on the pages: (page index, text).
+    codes: tuple[tuple[int, str], ...] = ()
 
     @classmethod
     def of(cls, doc: OcrDocument) -> "Layout":
-        return cls.from_segments(segments_of(doc))
+        layout = cls.from_segments(segments_of(doc))
+        codes = tuple((page.index, text) for page in doc.pages for text in page.codes)
+        return dataclasses.replace(layout, codes=codes) if codes else layout
 
     @classmethod
     def from_segments(cls, segments: list[Segment]) -> "Layout":

@@ -79,9 +79,9 @@ FIELDS_BY_TYPE: dict[str, dict[str, Any]] = {
     },
     "id_card_front": {
         **{k: field_schema(_TEXT) for k in ("document_type", "full_name", "nationality", "place_of_origin",
-                                             "place_of_residence")},
-        **{k: field_schema(_DATE) for k in ("date_of_birth", "expiry_date")},
-        "sex": field_schema(_SEX), "id_number": field_schema(_ID),
+                                             "place_of_residence", "qr_payload")},
+        **{k: field_schema(_DATE) for k in ("date_of_birth", "expiry_date", "issue_date")},
+        "sex": field_schema(_SEX), "id_number": field_schema(_ID), "old_id_number": field_schema(_ID),
     },
     "marriage_certificate": _GENERIC,
     "death_extract": _GENERIC,

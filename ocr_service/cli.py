@@ -301,20 +301,67 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         _seed_demo_once(state)
         with transaction(state.sessions) as session:
             _row, key = repo.create_api_key(session, name="demo (make run)", role="admin", unit_code=None)
-        username, password = _demo_admin(state)
+        dossier_code, accounts = _demo_staff_and_dossier(state, document_ids)
+        admin_user, admin_password = _demo_admin(state)
         example = document_ids[0] if document_ids else "<document id>"
-        Console(soft_wrap=True).print(
+        out = Console(soft_wrap=True)
+        out.print(
             f"\nAPI at http://{host}:{port}  (docs: http://{host}:{port}/docs)\n"
             f"A demo admin API key (shown once): {key}\n"
             f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/{example}\n'
             f'  curl -H "Authorization: Bearer {key}" "http://{host}:{port}/v1/stats/digitization?unit=24&from=2023-01-01&to=2025-12-31"\n'
             f"Digitization dashboard: http://{host}:{port}{DASHBOARD_PATH}\n"
-            f"  sign in as {username} with the password {password} (new at each start)\n",
+            f"  sign in as {admin_user} with the password {admin_password} (new at each start)\n",
             markup=False,
         )
+        table = Table(title=f"Web app: http://{host}:{port}/  (demo accounts of unit {DEMO_UNIT}, passwords shown once)")
+        for column in ("role", "user name", "password"):
+            table.add_column(column)
+        for role, username, password in accounts:
+            table.add_row(role, username, password)
+        out.print(table)
+        out.print(f"The samples are in dossier {dossier_code}: the demo reviewer finds those needing review in its queue.\n", markup=False)
     app = create_app(settings, state=state)
     uvicorn.run(app, host=host, port=port, log_level="info", log_config=uvicorn_log_config())
     return 0
+
+
+DEMO_UNIT = "07288"  # Xã Yên Thế, Bắc Ninh (since 2025-07-01)
+DEMO_APPLICANT = "024085001234"  # synthetic
+DEMO_STAFF = (
+    ("clerk", "demo.tiepnhan", "Cán bộ tiếp nhận (demo)"),
+    ("qa", "demo.kiemtra", "Cán bộ kiểm tra (demo)"),
+    ("admin", "demo.quantri", "Quản trị (demo)"),
+)
+
+
+def _demo_staff_and_dossier(state: "AppState", document_ids: list[str]) -> tuple[str, list[tuple[str, str, str]]]:
+    """Demo staff of one unit (new random passwords on every run) and a dossier of that unit holding the samples."""
+    import secrets
+    from datetime import UTC, datetime
+
+    from ocr_service.auth import hash_password
+    from storage import dossiers as dossier_repo
+    from storage import repository as repo
+    from storage.db import transaction
+
+    accounts = []
+    code = f"{DEMO_UNIT}-{datetime.now(UTC):%y%m%d}-demo-{secrets.token_hex(3)}"
+    with transaction(state.sessions) as session:
+        for role, username, full_name in DEMO_STAFF:
+            password = secrets.token_urlsafe(12)
+            dossier_repo.upsert_staff(
+                session, username=username, full_name=full_name, password_hash=hash_password(password), role=role, unit_code=DEMO_UNIT
+            )
+            accounts.append((role, username, password))
+        dossier = dossier_repo.create_dossier(
+            session, code=code, procedure_code="DA06-01", unit_code=DEMO_UNIT, received_at=datetime.now(UTC),
+            applicant_id_number=DEMO_APPLICANT, created_by="system:make run",
+        )
+        for document_id in document_ids:
+            if repo.get_document(session, document_id).status != "failed":
+                dossier_repo.attach(session, dossier=dossier, document_id=document_id, role="component")
+    return code, accounts
 
 
 DASHBOARD_PATH = "/admin/digitization"
@@ -324,6 +371,7 @@ DEMO_ADMIN = "quantri.demo"
 def _seed_demo_once(state: "AppState") -> None:
     """The main job's demo data: the dossier flow behind the dashboard, seeded on the first run only."""
     from ocr_service.demo import DemoPlan, demo_dossier_count
+    from ocr_service.errors import NotFound
     from storage.db import transaction
 
     with transaction(state.sessions) as session:
@@ -331,7 +379,10 @@ def _seed_demo_once(state: "AppState") -> None:
     if existing:
         console.print(f"demo data: {existing} DEMO- dossiers already there (seeded on an earlier run)")
         return
-    _run_demo_seed(state, DemoPlan())
+    try:
+        _run_demo_seed(state, DemoPlan())
+    except NotFound as exc:  # nothing digitized and reviewed to attach: serve without the demo flow
+        console.print(f"demo data: not seeded: {exc.message}", soft_wrap=True)
 
 
 def _run_demo_seed(state: "AppState", plan: "DemoPlan") -> None:
@@ -352,7 +403,7 @@ def _run_demo_seed(state: "AppState", plan: "DemoPlan") -> None:
 
 
 def _demo_admin(state: "AppState") -> tuple[str, str]:
-    """A province-wide admin account for the dashboard, with a fresh random password each start."""
+    """A province-wide admin for the dashboard (the demo accounts above are of one commune), new password each start."""
     import secrets
 
     from ocr_service.auth import hash_password
@@ -361,13 +412,9 @@ def _demo_admin(state: "AppState") -> tuple[str, str]:
 
     password = secrets.token_urlsafe(12)
     with transaction(state.sessions) as session:
-        account = dossier_repo.find_staff(session, username=DEMO_ADMIN)
-        if account is None:
-            dossier_repo.create_staff(
-                session, username=DEMO_ADMIN, full_name="Quản trị (demo)", password_hash=hash_password(password), role="admin", unit_code=None
-            )
-        else:
-            account.password_hash = hash_password(password)
+        dossier_repo.upsert_staff(
+            session, username=DEMO_ADMIN, full_name="Quản trị toàn tỉnh (demo)", password_hash=hash_password(password), role="admin", unit_code=None
+        )
     return DEMO_ADMIN, password
 
 

@@ -6,9 +6,10 @@ Honest by construction:
 - no OCR is pretended. A digitized component or result is a link to a document this service
   really digitized (status done, with its record: the committed samples ``make run`` ingests),
   attached to many dossiers as the same bytes would be; a reused component is such a link marked
-  reused, from an earlier demo dossier that had it. A failed one is a file with a real defect
-  (empty, truncated, not a scan) passed through the real intake, which rejects it with its code
-  and keeps it in quarantine. A dossier kept on paper simply has no attachment;
+  reused, from an earlier demo dossier that had it; records flagged for review are not used (they
+  would reach every unit's review queue). A failed one is a file with a real defect (empty,
+  truncated, not a scan) passed through the real intake, which rejects it with its code and keeps
+  it in quarantine. A dossier kept on paper simply has no attachment;
 - deterministic for a seed (same dossiers, dates, units, procedures and outcomes), and refused
   (``Conflict``) when demo dossiers are already there.
 
@@ -35,7 +36,7 @@ import numpy as np
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from ocr_service.domain import VIETNAM, DocumentStatus, Limits
+from ocr_service.domain import VIETNAM, DocumentStatus, Limits, ReviewStatus
 from ocr_service.errors import Conflict, NotFound
 from ocr_service.intake import ingest_file
 from samples.people import cccd_for
@@ -81,15 +82,17 @@ def demo_dossier_count(session: Session) -> int:
 
 
 def _digitized_sources(session: Session) -> tuple[list[str], list[str]]:
-    """(components, results): documents really digitized here; those naming no citizen first."""
+    """(components, results): documents really digitized here and not waiting for review (none
+    flagged, or verified by a reviewer), those naming no citizen first. A record in the review
+    queue is left alone: attached to demo dossiers in every unit, it would enter every unit's queue."""
     rows = session.execute(
         select(Document.id, Record.doc_type, Record.citizen_ids)
         .join(Record, Record.document_id == Document.id)
-        .where(Document.status == DocumentStatus.DONE.value)
+        .where(Document.status == DocumentStatus.DONE.value, Record.review_status != ReviewStatus.NEEDS_REVIEW.value)
         .order_by(Document.created_at, Document.id)
     ).all()
     if not rows:
-        raise NotFound("No digitized document to attach: ingest some scans first (make run ingests samples/documents).")
+        raise NotFound("No digitized document out of the review queue to attach: ingest some scans first (make run ingests samples/documents).")
     anonymous = [r for r in rows if not r.citizen_ids]
     pool = anonymous if len(anonymous) >= 3 else rows
     results = [r.id for r in pool if r.doc_type in ("decision", "birth_certificate", "marriage_certificate", "death_extract")]

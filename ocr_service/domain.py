@@ -78,6 +78,24 @@ class Word:
     line: int = 0
 
 
+def words_to_text(words: tuple[Word, ...] | list[Word]) -> str:
+    """Words joined into lines (by block and line number), blocks separated by a blank line."""
+    lines: list[str] = []
+    current: tuple[int, int] | None = None
+    for word in words:
+        key = (word.block, word.line)
+        if current is None:
+            lines.append(word.text)
+        elif key == current:
+            lines[-1] += " " + word.text
+        else:
+            if word.block != current[0]:
+                lines.append("")
+            lines.append(word.text)
+        current = key
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class OcrPage:
     """The result for one page.
@@ -104,6 +122,8 @@ class OcrPage:
     # as {index, raw, corrected, rule}; empty when nothing was corrected.
     raw_text: str = ""
     corrections: tuple[dict[str, Any], ...] = ()
+    # Texts of the QR codes decoded on the page (pipeline.codes), for the extractors.
+    codes: tuple[str, ...] = ()
 
     @property
     def mean_confidence(self) -> float | None:
@@ -175,6 +195,8 @@ class OcrOptions:
     reading_order: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
+    # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
+    read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
 
 
@@ -200,6 +222,22 @@ class DocumentStatus(str, enum.Enum):
 
     def can_become(self, new: "DocumentStatus") -> bool:
         return new in _TRANSITIONS[self]
+
+
+class ReviewStatus(str, enum.Enum):
+    """Whether a record needs a person to look at it.
+
+        not_required ──┐
+                       ├──► verified   (a QA reviewer saved it: a new version)
+        needs_review ──┘
+
+    ``needs_review``: extraction flagged it (storage.reviews lists why); ``not_required``:
+    nothing was flagged; ``verified``: a reviewer checked and saved it (the latest version).
+    """
+
+    NEEDS_REVIEW = "needs_review"
+    NOT_REQUIRED = "not_required"
+    VERIFIED = "verified"
 
 
 _TRANSITIONS: dict[DocumentStatus, frozenset[DocumentStatus]] = {
@@ -228,6 +266,7 @@ def page_to_dict(page: OcrPage) -> dict:
         "warnings": list(page.warnings),
         "raw_text": page.raw_text,
         "corrections": [dict(c) for c in page.corrections],
+        "codes": list(page.codes),
     }
 
 
@@ -248,6 +287,7 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         warnings=tuple(data.get("warnings", ())),
         raw_text=data.get("raw_text", ""),
         corrections=tuple(data.get("corrections", ())),
+        codes=tuple(data.get("codes", ())),
     )
 
 

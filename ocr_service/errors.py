@@ -16,7 +16,9 @@ message that tells the person what to do next.
     ├── RequestError                  the request, not the file
     │   ├── NotFound                  not_found             404
     │   ├── Conflict                  conflict              409
+    │   │   └── VersionConflict       version_conflict      409  (a correction of an older version)
     │   ├── ValidationFailed          validation_failed     422
+    │   │   └── InvalidCorrection     invalid_correction    422  (with ``details``: target, problem)
     │   ├── Unauthenticated           unauthenticated       401
     │   └── Forbidden                 forbidden             403
     ├── EngineError                   ocr_engine_error      500  (Tesseract/poppler failed)
@@ -43,12 +45,17 @@ class OcrServiceError(Exception):
     retryable: ClassVar[bool] = False
     default_message: ClassVar[str] = "Something went wrong inside the service."
 
-    def __init__(self, message: str | None = None) -> None:
+    def __init__(self, message: str | None = None, *, details: list[dict[str, object]] | None = None) -> None:
         self.message = message or self.default_message
+        self.details = details or []
         super().__init__(self.message)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    def to_dict(self) -> dict[str, object]:
+        """``{code, message}``, and ``details`` (a list of ``{target, problem}``) when the error has them."""
+        body: dict[str, object] = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
 
 
 class InputError(OcrServiceError):
@@ -117,6 +124,16 @@ class ValidationFailed(RequestError):
     code = "validation_failed"
     http_status = 422
     default_message = "The request is not valid."
+
+
+class VersionConflict(Conflict):
+    code = "version_conflict"
+    default_message = "The record was changed by someone else since you opened it. Reload it and correct again."
+
+
+class InvalidCorrection(ValidationFailed):
+    code = "invalid_correction"
+    default_message = "The correction cannot be saved: see the problems listed for each field or word."
 
 
 class Unauthenticated(RequestError):

@@ -10,7 +10,7 @@ the ``/metrics`` collector all call it, so they show the same figures.
     failed by error code   documents in status failed, by their stable error code
     latency p50 / p95      upload (document created) to record (document done), over the
                            documents finished in the last LATENCY_WINDOW_HOURS; nearest rank
-    review backlog         records flagged ``needs_review``, and the age of the oldest
+    review backlog         records in the review queue (needs_review), and the age of the oldest
     workers                RQ's worker registry with heartbeats; embedded: the in-process thread
 """
 

@@ -981,8 +981,22 @@ def _id_content(rng: np.random.Generator) -> dict:
     p = random_person(rng, born_from=dt.date(1950, 1, 1), born_to=add_years(issued, -14))
     return {"person": p, "issued": issued, "expiry": _expiry(p.date_of_birth, issued),
             "offset": (int(rng.integers(60, CARD_CANVAS[0] - CARD_W - 60)), int(rng.integers(60, 300))),
-            "qr": rng.integers(0, 2, size=(25, 25)).astype(bool),
+            "old_id": "".join(str(d) for d in rng.integers(0, 10, size=9)) if rng.random() < 0.6 else "",
             "tint": int(rng.integers(0, 3)), "waves": float(rng.uniform(0, 6.28))}
+
+
+def cccd_qr_payload(p: Person, old_id: str, issued: dt.date) -> str:
+    """The text of a chip CCCD's QR code: id|old id|name|ddmmyyyy birth|sex|address|ddmmyyyy issue."""
+    return "|".join((p.id_number, old_id, p.full_name, p.date_of_birth.strftime("%d%m%Y"), p.sex,
+                     p.residence.short(issued), issued.strftime("%d%m%Y")))
+
+
+def _cccd_qr(p: Person, k: dict) -> np.ndarray:
+    """The QR matrix (True = dark module), encoded by segno at the lowest error level that fits."""
+    import segno
+
+    code = segno.make(cccd_qr_payload(p, k["old_id"], k["issued"]), error="l", micro=False, boost_error=False)
+    return np.array(code.matrix, dtype=bool)
 
 
 def _card_background(k: dict) -> Image.Image:
@@ -1024,18 +1038,14 @@ def render_id_card_front(rng: np.random.Generator, family: str | None = None) ->
         rad = er * (0.62 if i % 2 == 0 else 0.25)
         star.append((ex + rad * np.cos(ang), ey + rad * np.sin(ang)))
     c.polygon(star, fill=(250, 215, 40))
-    # QR code (random pattern, top right)
-    qx, qy, cell = ox + CARD_W - 178, oy + 26, 6
-    c.rect([qx - 6, qy - 6, qx + 25 * cell + 6, qy + 25 * cell + 6], fill=(255, 255, 255))
-    qr = k["qr"].copy()
-    for fx, fy in ((0, 0), (18, 0), (0, 18)):
-        qr[fy:fy + 7, fx:fx + 7] = True
-        qr[fy + 1:fy + 6, fx + 1:fx + 6] = False
-        qr[fy + 2:fy + 5, fx + 2:fx + 5] = True
-    for j in range(25):
-        for i in range(25):
-            if qr[j, i]:
-                c.rect([qx + i * cell, qy + j * cell, qx + (i + 1) * cell - 1, qy + (j + 1) * cell - 1], fill=(15, 15, 15), width=0)
+    # QR code, top right: the chip card's payload (id|old id|name|birth|sex|address|issue date)
+    qr = _cccd_qr(p, k)
+    side = 164
+    cell = max(2, side // qr.shape[0])
+    qx, qy = ox + CARD_W - 178, oy + 20
+    c.rect([qx - 8, qy - 8, qx + qr.shape[1] * cell + 8, qy + qr.shape[0] * cell + 8], fill=(255, 255, 255))
+    for j, i in zip(*np.nonzero(qr)):
+        c.rect([qx + i * cell, qy + j * cell, qx + (i + 1) * cell - 1, qy + (j + 1) * cell - 1], fill=(15, 15, 15), width=0)
     # header
     hx0, hx1 = ox + 150, ox + CARD_W - 190
     F = c.font_px
@@ -1122,6 +1132,7 @@ def render_id_card_front(rng: np.random.Generator, family: str | None = None) ->
     }
     truth = _make_truth("id_card_front", c, family, fields, [p.id_number],
                         card_box=[ox, oy, ox + CARD_W, oy + CARD_H], issue_date=k["issued"].isoformat(),
+                        qr_payload=cccd_qr_payload(p, k["old_id"], k["issued"]),
                         seal=["ỦY BAN NHÂN DÂN", _upper(p.residence.commune.full(k["issued"]))])
     return c.render(), truth
 

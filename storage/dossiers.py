@@ -121,6 +121,20 @@ def replace_citizen_links(session: Session, *, record_id: str, people: Sequence[
     session.flush()
 
 
+def names_linked_elsewhere(session: Session, id_numbers: Sequence[str], *, record_id: str) -> dict[str, set[str]]:
+    """The names other records give to each of these ID numbers (links without a name left out)."""
+    found: dict[str, set[str]] = {}
+    if id_numbers:
+        rows = session.execute(
+            select(CitizenLink.id_number, CitizenLink.full_name).where(
+                CitizenLink.id_number.in_(list(id_numbers)), CitizenLink.record_id != record_id, CitizenLink.full_name.is_not(None)
+            )
+        )
+        for number, name in rows:
+            found.setdefault(number, set()).add(name)
+    return found
+
+
 def records_naming(session: Session, id_number: str) -> Sequence[tuple[Record, Document]]:
     rows = session.execute(
         select(Record, Document)
@@ -162,6 +176,16 @@ def create_staff(session: Session, *, username: str, full_name: str, password_ha
         id=new_id(), username=username, full_name=full_name, password_hash=password_hash, role=role, unit_code=unit_code, active=True
     )
     session.add(account)
+    session.flush()
+    return account
+
+
+def upsert_staff(session: Session, *, username: str, full_name: str, password_hash: str, role: str, unit_code: str | None) -> StaffAccount:
+    """Create the account, or give an existing one this name, password, role and unit (and make it active)."""
+    account = session.scalars(select(StaffAccount).where(StaffAccount.username == username)).one_or_none()
+    if account is None:
+        return create_staff(session, username=username, full_name=full_name, password_hash=password_hash, role=role, unit_code=unit_code)
+    account.full_name, account.password_hash, account.role, account.unit_code, account.active = full_name, password_hash, role, unit_code, True
     session.flush()
     return account
 

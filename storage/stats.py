@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from ocr_service.domain import AttachmentFacts, DocumentStatus, DossierFacts
+from ocr_service.domain import AttachmentFacts, DocumentStatus, DossierFacts, ReviewStatus
 from storage.tables import Document, Dossier, DossierDocument, Procedure, Record
 
 
@@ -143,6 +143,8 @@ def pages_digitized_total(session: Session) -> int:
 
 
 def review_backlog(session: Session) -> tuple[int, datetime | None]:
-    """Records flagged for review (``needs_review``): how many, and when the oldest was written."""
-    count, oldest = session.execute(select(func.count(), func.min(Record.created_at)).where(Record.needs_review.is_(True))).one()
+    """Records waiting in the review queue (``review_status`` needs_review, as ``storage.reviews``
+    queues them): how many, and when the oldest was written."""
+    waiting = Record.review_status == ReviewStatus.NEEDS_REVIEW.value
+    count, oldest = session.execute(select(func.count(), func.min(Record.created_at)).where(waiting)).one()
     return int(count), (_utc(oldest) if oldest is not None else None)

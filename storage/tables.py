@@ -69,8 +69,54 @@ class Record(Base):
     pipeline_version: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # Human review (storage.reviews): the current version (1 = the OCR as read), whether a person
+    # must look at it, how urgently, and who verified it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    review_status: Mapped[str] = mapped_column(String(16), default="not_required", index=True)
+    review_priority: Mapped[int] = mapped_column(Integer, default=0)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    verified_by: Mapped[str | None] = mapped_column(String(160))
 
     document: Mapped[Document] = relationship(back_populates="record")
+
+
+class RecordVersion(Base):
+    """One version of a record: who made it, when, what changed, and its derived files.
+
+    Version 1 is the OCR as read; each correction adds one. A version's objects (text, hOCR,
+    searchable PDF) are never overwritten, and ``fields`` is the fields as they were at it, so
+    every earlier version stays recoverable.
+    """
+
+    __tablename__ = "record_versions"
+    __table_args__ = (UniqueConstraint("record_id", "version", name="uq_record_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    principal_kind: Mapped[str] = mapped_column(String(16))
+    principal_id: Mapped[str] = mapped_column(String(36))
+    principal_name: Mapped[str] = mapped_column(String(128))
+    changes: Mapped[list[Any]] = mapped_column(JSON)
+    comment: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    text_key: Mapped[str] = mapped_column(String(255))
+    hocr_key: Mapped[str] = mapped_column(String(255))
+    pdf_key: Mapped[str] = mapped_column(String(255))
+    review_status: Mapped[str] = mapped_column(String(16))
+
+
+class ReviewFlag(Base):
+    """Why a record needs review, one row per reason (the queue filters and ranks by these)."""
+
+    __tablename__ = "review_flags"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), index=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(64))
 
 
 class ApiKey(Base):

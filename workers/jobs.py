@@ -33,8 +33,10 @@ from ocr_service.pipeline.run import PageTask, process_page, run_pipeline, write
 from ocr_service.pipeline.triage import triage
 from ocr_service.record import PIPELINE_VERSION, mean_confidence, page_summary
 from extractors.base import extract
+from extractors.review import name_conflicts
 from storage import dossiers as dossier_repo
 from storage import repository as repo
+from storage import reviews
 from storage.db import transaction
 from storage.objects import derived_key
 from workers.context import WorkerContext, get_context
@@ -274,6 +276,9 @@ def _complete(ctx: WorkerContext, claim: Claim, result: OcrDocument, source: Pat
             },
         )
         dossier_repo.replace_citizen_links(session, record_id=record.id, people=extraction.citizens)
+        elsewhere = dossier_repo.names_linked_elsewhere(session, extraction.citizen_ids, record_id=record.id)
+        conflicts = name_conflicts(extraction.fields, extraction.citizens, elsewhere)
+        reviews.start_review(session, record, flags=reviews.flags_of([*extraction.review_reasons, *conflicts]))
         repo.set_status(session, document, DocumentStatus.DONE)
         document.lease_until = None
     log.info("document %s done: %d pages, %d citizens named", document_id, len(result.pages), len(extraction.citizen_ids))

@@ -39,7 +39,10 @@ def get_session(state: StateDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the transaction commits before the response is sent. With the default
+# ("request") FastAPI sends the response first and commits after, so a client could be told 201
+# and read nothing back (or be told 201 for a commit that then fails).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +94,19 @@ def require_roles(*roles: str):  # type: ignore[no-untyped-def]
 WriterDep = Annotated[Principal, require_roles("clerk", "admin", "system")]
 
 
+def log_citizen_read(session: Session, principal: Principal, *, action: str, id_number: str, record_ids: list[str]) -> None:
+    """Write a read of a citizen's records to the access log, with who read them."""
+    dossier_repo.log_access(
+        session,
+        principal_kind=principal.kind,
+        principal_id=principal.id,
+        principal_name=principal.name,
+        action=action,
+        id_number=id_number,
+        record_ids=record_ids,
+    )
+
+
 def can_see_document(session: Session, principal: Principal, document_id: str) -> bool:
     """A document is visible through any dossier it belongs to; one in no dossier, only province-wide."""
     if principal.unit_code is None:
@@ -98,11 +114,15 @@ def can_see_document(session: Session, principal: Principal, document_id: str) -
     return any(principal.sees(unit, received) for unit, received in dossier_repo.dossier_units_of_document(session, document_id))
 
 
-def get_document(document_id: str, session: SessionDep, principal: PrincipalDep) -> Document:
+def visible_document(session: Session, principal: Principal, document_id: str) -> Document:
     document = repo.get_document(session, document_id)
     if not can_see_document(session, principal, document_id):
         raise NotFound(f"Document {document_id} not found.")  # not 403: do not confirm it exists
     return document
+
+
+def get_document(document_id: str, session: SessionDep, principal: PrincipalDep) -> Document:
+    return visible_document(session, principal, document_id)
 
 
 DocumentDep = Annotated[Document, Depends(get_document)]

@@ -11,6 +11,8 @@ recursive X-Y cut:
 * a band with a vertical whitespace channel wider than ``min_channel`` × the median word height,
   running through the whole band, is cut into columns read left to right, each read whole before
   the next;
+* columns are read left to right, unless one starts more than ``stagger`` × the word height
+  above the leftmost (a card's fields beside its photo, before the note under the photo);
 * two bands separated by a signature-sized gap (``signature_gap`` × word height) that share such a
   channel are one two-column region: a signer's name stays with the title above it, under its own
   column, as on a CT01 form's "Ý KIẾN CỦA CHỦ HỘ | NGƯỜI KÊ KHAI".
@@ -32,17 +34,25 @@ from ocr_service.domain import Word
 MIN_GAP = 0.7
 MIN_CHANNEL = 1.2
 SIGNATURE_GAP = 3.0
+STAGGER = 3.0
 
 
 def reading_order(
-    words: Sequence[Word], *, min_gap: float = MIN_GAP, min_channel: float = MIN_CHANNEL, signature_gap: float = SIGNATURE_GAP
+    words: Sequence[Word],
+    *,
+    min_gap: float = MIN_GAP,
+    min_channel: float = MIN_CHANNEL,
+    signature_gap: float = SIGNATURE_GAP,
+    stagger: float = STAGGER,
 ) -> tuple[Word, ...]:
     """The words in reading order, renumbered: ``block`` per text block, ``line`` per visual line."""
     if not words:
         return ()
     significant = [w for w in words if _is_text(w)]
     height = median(w.bbox.height for w in (significant or words))
-    cutter = _Cutter(min_gap=min_gap * height, min_channel=min_channel * height, signature_gap=signature_gap * height)
+    cutter = _Cutter(
+        min_gap=min_gap * height, min_channel=min_channel * height, signature_gap=signature_gap * height, stagger=stagger * height
+    )
     blocks = cutter.order(list(words), x_first=False)
     ordered: list[Word] = []
     line_no = 0
@@ -58,7 +68,8 @@ def _is_text(word: Word) -> bool:
 
 
 class _Cutter:
-    def __init__(self, *, min_gap: float, min_channel: float, signature_gap: float) -> None:
+    def __init__(self, *, min_gap: float, min_channel: float, signature_gap: float, stagger: float) -> None:
+        self.stagger = stagger
         self.min_gap = min_gap
         self.min_channel = min_channel
         self.signature_gap = signature_gap
@@ -74,10 +85,21 @@ class _Cutter:
         bands = self._bands(words)
         if len(bands) > 1:
             return [block for band, merged in bands for block in self.order(band, x_first=merged)]
-        columns = self._columns(words)
+        columns = self._staggered_first(self._columns(words))
         if len(columns) > 1:
             return [block for column in columns for block in self.order(column, x_first=False)]
         return [words]
+
+    def _staggered_first(self, columns: list[list[Word]]) -> list[list[Word]]:
+        """Left to right, except that a column starting far above the first one is read first.
+
+        On a CCCD card the fields start beside the photo and "Có giá trị đến" sits under the
+        photo: the text column that starts at the top is read before the note below the photo.
+        """
+        if len(columns) < 2:
+            return columns
+        tops = [min(w.bbox.y0 for w in column) for column in columns]
+        return [c for _, c in sorted(zip(tops, columns), key=lambda tc: tc[0] > tops[0] - self.stagger)]
 
     def _bands(self, words: list[Word]) -> list[tuple[list[Word], bool]]:
         """Cut across at tall gaps; bands across a signature gap that share a channel stay together."""

@@ -1,8 +1,9 @@
 """Turn one page of an input into pixels, or into words when a PDF page is born digital.
 
 One page at a time, written to a scratch directory, so a 300-page PDF runs in bounded memory.
-This is the only module that calls poppler (through pdf2image and ``pdftotext``) and translates
-its errors.
+This is the only module that calls poppler (through pdf2image, ``pdftotext`` and ``pdftoppm``)
+and translates its errors. pdf2image is imported where it is used: the API process renders the
+review page's previews (``render_preview``, plain ``pdftoppm``) and never loads it.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from pdf2image import convert_from_path
-from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
 from PIL import Image
 
-from ocr_service.domain import BBox, Word, nfc
+from ocr_service.domain import BBox, Word, nfc, words_to_text
 from ocr_service.errors import CorruptFile, EngineError
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
@@ -41,24 +40,6 @@ class TextLayer:
     @property
     def text(self) -> str:
         return words_to_text(self.words)
-
-
-def words_to_text(words: tuple[Word, ...] | list[Word]) -> str:
-    """Words joined into lines (by block and line number), blocks separated by a blank line."""
-    lines: list[str] = []
-    current: tuple[int, int] | None = None
-    for word in words:
-        key = (word.block, word.line)
-        if current is None:
-            lines.append(word.text)
-        elif key == current:
-            lines[-1] += " " + word.text
-        else:
-            if word.block != current[0]:
-                lines.append("")
-            lines.append(word.text)
-        current = key
-    return "\n".join(lines)
 
 
 def pdf_text_layer(path: Path, index: int, *, dpi: int, timeout: float) -> TextLayer:
@@ -115,6 +96,9 @@ def has_usable_text(layer: TextLayer, *, min_chars: int) -> bool:
 
 def rasterize_pdf_page(path: Path, index: int, *, dpi: int, scratch: Path, timeout: float) -> PageImage:
     """Render one page with poppler at ``dpi`` into ``scratch`` and load it."""
+    from pdf2image import convert_from_path
+    from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
+
     try:
         paths = convert_from_path(
             str(path),
@@ -141,6 +125,26 @@ def rasterize_pdf_page(path: Path, index: int, *, dpi: int, scratch: Path, timeo
     finally:
         page_path.unlink(missing_ok=True)
     return PageImage(pixels=pixels, dpi=dpi)
+
+
+def render_preview(pdf: Path, index: int, out: Path, *, dpi: int, timeout: float = 60.0, quality: int = 80) -> None:
+    """Page ``index`` of ``pdf`` as a JPEG at ``dpi`` (a preview for people, not for OCR), written to ``out``."""
+    stem = out.with_suffix("")
+    command = [
+        "pdftoppm", "-f", str(index + 1), "-l", str(index + 1), "-r", str(dpi),
+        "-jpeg", "-jpegopt", f"quality={quality}", "-singlefile", str(pdf), str(stem),
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+    except FileNotFoundError as exc:
+        raise EngineError("poppler-utils (pdftoppm) is not installed.") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise EngineError(f"Rendering a preview of page {index + 1} took longer than {timeout:.0f} s.") from exc
+    made = stem.with_suffix(".jpg")
+    if result.returncode != 0 or not made.is_file():
+        raise CorruptFile(f"Page {index + 1} cannot be rendered: {result.stderr.decode(errors='replace').strip()[:160]}")
+    if made != out:
+        made.replace(out)
 
 
 def load_image_frame(path: Path, frame: int) -> PageImage:

@@ -101,6 +101,66 @@ def render_searchable_pdf(
         _save_atomically(pdf, out_path, min_version=source.pdf_version if source is not None else "")
 
 
+def replace_text_layers(pdf_path: Path, pages: Sequence[OcrPage], out_path: Path) -> None:
+    """Write a copy of a searchable PDF (made by ``render_searchable_pdf`` from ``pages``) whose
+    OCRed pages carry the text layer of ``pages``' words: a corrected word is what search and
+    copy then return. Everything outside the pages' text objects (the page images, born-digital
+    pages) is kept as it is; ``pdf_path`` itself is not changed.
+    """
+    with ExitStack() as stack:
+        try:
+            pdf = stack.enter_context(pikepdf.open(pdf_path))
+        except pikepdf.PdfError as exc:
+            raise EngineError(f"The stored searchable PDF cannot be read: {str(exc)[:160]}") from exc
+        if len(pdf.pages) != len(pages):
+            raise EngineError(f"The searchable PDF has {len(pdf.pages)} pages, the record {len(pages)}.")
+        font = _shared_font(pdf)
+        for pdf_page, page in zip(pdf.pages, pages):
+            if not page.ocred:
+                continue
+            try:
+                kept = _without_text_objects(pikepdf.parse_content_stream(pdf_page))
+                content = pikepdf.unparse_content_stream(kept) + b"\n"
+            except pikepdf.PdfError as exc:
+                raise EngineError(f"Page {page.index + 1} of the searchable PDF cannot be read: {str(exc)[:160]}") from exc
+            if page.words:
+                if font is None:
+                    font = _add_glyphless_font(pdf, glyphless_font_bytes())
+                scale = 72.0 / page.dpi
+                content += text_layer(page.words, scale=scale, page_height_pt=page.height * scale)
+                resources = pdf_page.obj.get("/Resources") or pikepdf.Dictionary()
+                fonts = resources.get("/Font") or pikepdf.Dictionary()
+                fonts[_FONT_RESOURCE] = font
+                resources.Font = fonts
+                pdf_page.obj.Resources = resources
+            pdf_page.obj.Contents = _flate_stream(pdf, content)
+        _save_atomically(pdf, out_path, min_version=pdf.pdf_version)
+
+
+def _shared_font(pdf: pikepdf.Pdf) -> pikepdf.Object | None:
+    """The glyphless font an OCRed page of ``pdf`` already uses (every page shares one)."""
+    for page in pdf.pages:
+        fonts = page.obj.get("/Resources", pikepdf.Dictionary()).get("/Font", pikepdf.Dictionary())
+        font = fonts.get(_FONT_RESOURCE)
+        if font is not None and font.get("/BaseFont") == pikepdf.Name(_FONT_NAME):
+            return font
+    return None
+
+
+def _without_text_objects(instructions: Iterable) -> list:  # type: ignore[type-arg]
+    """A page's content-stream instructions less every BT … ET text object."""
+    kept, in_text = [], False
+    for instruction in instructions:
+        operator = str(getattr(instruction, "operator", ""))
+        if operator == "BT":
+            in_text = True
+        elif operator == "ET":
+            in_text = False
+        elif not in_text:
+            kept.append(instruction)
+    return kept
+
+
 def _open_original(stack: ExitStack, path: Path | None) -> pikepdf.Pdf:
     if path is None:
         raise EngineError("A born-digital page can only be copied from its original PDF; none was given.")

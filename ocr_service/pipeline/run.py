@@ -18,10 +18,11 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.codes import read_qr_codes
 from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
-from ocr_service.pipeline.preprocess import preprocess, rotate_quarter
+from ocr_service.pipeline.preprocess import preprocess, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
     has_usable_text,
@@ -31,7 +32,7 @@ from ocr_service.pipeline.rasterize import (
     words_to_text,
 )
 from ocr_service.pipeline.render import render_hocr, render_searchable_pdf
-from ocr_service.pipeline.triage import triage
+from ocr_service.pipeline.triage import scanned_page_dpi, triage
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +110,11 @@ def process_page(task: PageTask) -> OcrPage:
                 words=layer.words,
                 ocred=False,
             )
-        image = rasterize_pdf_page(task.source, task.index, dpi=opts.dpi, scratch=task.scratch, timeout=opts.timeout_seconds)
+        # A scan is rendered at its own resolution (up to opts.dpi); preprocess upscales it after
+        # removing its noise. Born-digital pages without usable text render at opts.dpi.
+        native = scanned_page_dpi(task.source, task.index)
+        dpi = min(opts.dpi, max(native, 72)) if native else opts.dpi
+        image = rasterize_pdf_page(task.source, task.index, dpi=dpi, scratch=task.scratch, timeout=opts.timeout_seconds)
     else:
         image = load_image_frame(task.source, task.index)
     return ocr_page_image(image, index=task.index, opts=opts, scratch=task.scratch)
@@ -148,6 +153,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
             raw_text, words = words_to_text(words), corrected
             corrections = tuple(c.as_dict() for c in changes)
 
+    codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
+
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
     if not cv2.imwrite(str(image_path), np.ascontiguousarray(display), [cv2.IMWRITE_JPEG_QUALITY, 80]):
@@ -171,6 +178,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         warnings=tuple(warnings),
         raw_text=raw_text,
         corrections=corrections,
+        codes=codes,
     )
 
 

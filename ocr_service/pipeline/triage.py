@@ -78,6 +78,34 @@ def pdf_page_count(path: Path) -> int:
         return len(pdf.pages)
 
 
+def scanned_page_dpi(path: Path, index: int) -> int | None:
+    """The resolution of the scan a PDF page is made of, when one image covers the page.
+
+    A scanned PDF page is one image placed over the whole page; rendering it at its own
+    resolution (not 300 DPI) hands the preprocessing the scanner's pixels, so noise is removed
+    before upscaling instead of being enlarged with the page. None for born-digital pages (no
+    page-sized image) or when the page cannot be read.
+    """
+    try:
+        with pikepdf.open(path) as pdf:
+            page = pdf.pages[index]
+            box = page.mediabox
+            width_in, height_in = (float(box[2]) - float(box[0])) / 72, (float(box[3]) - float(box[1])) / 72
+            best = None
+            for image in page.get_images().values():
+                w, h = int(image.get("/Width", 0)), int(image.get("/Height", 0))
+                if not w or not h or width_in <= 0 or height_in <= 0:
+                    continue
+                if int(page.get("/Rotate", 0)) % 180:
+                    w, h = h, w
+                # The same shape as the page (within 3 %): a full-page scan, not a logo.
+                if abs((w / h) / (width_in / height_in) - 1) <= 0.03:
+                    best = max(best or 0, round(w / width_in))
+            return best
+    except (pikepdf.PdfError, ValueError, RuntimeError, IndexError, KeyError, TypeError):
+        return None
+
+
 def _open_pdf(path: Path) -> pikepdf.Pdf:
     try:
         return pikepdf.open(path)

@@ -13,7 +13,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ocr_service.errors import OcrServiceError
-from ocr_service.web import dashboard
+from ocr_service.web import clerk, qa
+from ocr_service.web import dashboard  # after clerk and qa: its link comes last in the header
 from ocr_service.web.deps import LoginRequired, login_redirect
 from ocr_service.web.messages import error_text_vi
 from ocr_service.web.routes import router
@@ -26,6 +27,8 @@ def mount(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_exception_handler(LoginRequired, login_redirect)  # type: ignore[arg-type]
     app.include_router(router)
+    app.include_router(clerk.router)
+    app.include_router(qa.router)
     app.include_router(dashboard.router)
 
 

@@ -21,12 +21,13 @@ from ocr_service.api.stats_schemas import DigitizationStats, IndicatorValue
 from ocr_service.errors import ValidationFailed
 from ocr_service.web.charts import Point, trend_chart
 from ocr_service.web.deps import page_roles
-from ocr_service.web.templates import render, vi_date, vi_month
+from ocr_service.web.templates import NAV, NavItem, render, vi_date, vi_month
 from storage.reference import is_within
 from storage.seed import units as unit_seed
 
 PATH = "/admin/digitization"
 router = APIRouter(include_in_schema=False)
+NAV.append(NavItem("Giám sát số hóa", PATH, ("admin",)))
 AdminPage = Annotated[Principal, page_roles("admin")]
 
 RELATION_NAMES = {"direct": "Tiếp nhận tại đơn vị", "child": "Đơn vị trực thuộc", "predecessor": "Đã sáp nhập vào"}

@@ -19,6 +19,8 @@ ERROR_TEXT_VI: dict[str, str] = {
     "not_found": "Không tìm thấy, hoặc bạn không có quyền xem.",
     "conflict": "Dữ liệu đã được thay đổi ở nơi khác. Hãy tải lại trang.",
     "validation_failed": "Thông tin nhập chưa đúng. Hãy kiểm tra lại.",
+    "version_conflict": "Bản ghi vừa được người khác sửa và lưu. Hãy tải lại trang để xem bản mới rồi sửa tiếp.",
+    "invalid_correction": "Một số chỗ sửa chưa hợp lệ. Hãy xem các trường được đánh dấu đỏ.",
     "unauthenticated": "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại.",
     "forbidden": "Tài khoản của bạn không có quyền thực hiện thao tác này.",
     "ocr_engine_error": "Không nhận dạng được văn bản của tệp này. Hãy quét lại rõ hơn.",

@@ -28,10 +28,7 @@ class NavItem:
 
 
 # Pages add their entry here, in the order the header shows them.
-NAV: list[NavItem] = [
-    NavItem("Trang chủ", "/", ("clerk", "qa", "admin")),
-    NavItem("Giám sát số hóa", "/admin/digitization", ("admin",)),
-]
+NAV: list[NavItem] = [NavItem("Trang chủ", "/", ("clerk", "qa", "admin"))]
 
 
 def vi_date(value: date | datetime | str | None) -> str:

@@ -70,6 +70,21 @@ def test_low_resolution_skewed_scan(tmp_path: Path) -> None:
     assert score(TRUTH, page.text).cer < 0.04
 
 
+def test_low_resolution_scanned_pdf_is_rendered_at_its_own_resolution(tmp_path: Path) -> None:
+    # A 150-DPI scan in a PDF: rendered at 150 (not enlarged by poppler with its specks), then
+    # cleaned and upscaled by the preprocessing.
+    path = tmp_path / "scan-150.pdf"
+    noisy = draw_page().convert("L").resize((1240, 1754))
+    speckled = noisy.point(lambda v: v)  # a copy
+    for i in range(0, 1240 * 1754, 211):  # salt and pepper
+        speckled.putpixel((i % 1240, i // 1240), 0 if (i // 211) % 2 else 255)
+    speckled.save(path, "PDF", resolution=150)
+    page = run_pipeline(path, limits=LIMITS, opts=OPTS, scratch=tmp_path / "s").pages[0]
+    assert {"denoise", "upscale"} <= set(page.preprocessing)
+    assert page.dpi == 300
+    assert score(TRUTH, page.text).cer < 0.04
+
+
 def test_mixed_pdf_uses_text_layer_where_born_digital(tmp_path: Path) -> None:
     digital, scanned, mixed = tmp_path / "digital.pdf", tmp_path / "scanned.pdf", tmp_path / "mixed.pdf"
     _born_digital_pdf(digital, DECISION_LINES)
@@ -131,3 +146,28 @@ def test_signed_pdf_original_survives_byte_for_byte(tmp_path: Path) -> None:
     write_outputs(doc, source, tmp_path / "out", stem="signed")
     assert source.read_bytes() == before
     assert doc.sha256 == hashlib.sha256(before).hexdigest()
+
+
+def test_id_card_qr_code_is_read_and_fills_the_fields(tmp_path: Path) -> None:
+    """The committed scan of a (synthetic) chip card: its QR code decodes, and the extracted
+    fields agree with the generator's truth where the code carries them."""
+    import json
+
+    from extractors.base import extract
+
+    sample = Path(__file__).resolve().parents[2] / "samples" / "documents" / "id_card_front-scan-000.jpg"
+    truth = json.loads(sample.with_name("id_card_front-scan-000.truth.json").read_text(encoding="utf-8"))
+    doc = run_pipeline(sample, limits=LIMITS, opts=OPTS, scratch=tmp_path)
+    assert doc.pages[0].codes == (truth["meta"]["qr_payload"],)
+
+    extraction = extract(doc)
+    fields = extraction.fields
+    for key in ("id_number", "date_of_birth", "sex", "place_of_residence"):
+        assert fields[key]["value"] == truth["fields"][key], key
+        assert not fields[key]["needs_review"], key
+    assert fields["full_name"]["value"].casefold() == truth["fields"]["full_name"].casefold()
+    assert extraction.citizen_ids == truth["citizen_ids"]
+
+    # Without the code the same page still reads, by OCR alone.
+    plain = run_pipeline(sample, limits=LIMITS, opts=OcrOptions(read_codes=False), scratch=tmp_path / "plain")
+    assert plain.pages[0].codes == () and "qr_payload" not in extract(plain).fields

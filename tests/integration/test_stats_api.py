@@ -71,7 +71,8 @@ def _document(session, name: str, status: str = "done", *, error: str | None = N
             session,
             document_id=doc.id,
             values=dict(text="", pages=[], page_count=2, ocred_pages=[0, 1], mean_confidence=90.0, doc_type="other", fields={},
-                        citizen_ids=[], needs_review=review, text_key="t", hocr_key="h", pdf_key="p", pipeline_version="test"),
+                        citizen_ids=[], needs_review=review, review_status="needs_review" if review else "not_required",
+                        text_key="t", hocr_key="h", pdf_key="p", pipeline_version="test"),
         )
         repo.set_status(session, doc, DocumentStatus.DONE)
     return doc.id

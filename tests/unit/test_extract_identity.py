@@ -57,3 +57,50 @@ def test_decode_one_stop_qr(text: str, code: str) -> None:
 @pytest.mark.parametrize("text", ["", "hello", "999165329388||X|01011990|Nam|A|01012020", "1|2|3"])
 def test_decode_rejects_other_text(text: str) -> None:
     assert decode_qr_payload(text) is None
+
+
+def _card_doc(text_lines: list[str], codes: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from ocr_service.domain import BBox, MediaType, OcrDocument, OcrPage, Word
+
+    words = []
+    for line_no, line in enumerate(text_lines):
+        x = 100
+        for token in line.split():
+            words.append(Word(token, BBox(x, 100 + 60 * line_no, x + 20 * len(token), 140 + 60 * line_no), 70.0, 0, line_no))
+            x += 20 * len(token) + 15
+    page = OcrPage(0, 1500, 1250, 300, "", tuple(words), True, codes=codes)
+    return OcrDocument(sha256="0" * 64, media_type=MediaType.PNG, pages=(page,))
+
+
+CARD_LINES = [
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "CĂN CƯỚC CÔNG DÂN", "Citizen Identity Card",
+    "Số / No.: 024087584836", "Họ và tên / Full name:", "HOÀNG DUY ĐỨC DƯỢNG",
+    "Ngày sinh / Date of birth: 22I08I1987", "Giới tính / Sex: Nam Quốc tịch / Nationality: Việt Nam",
+    "Nơi thường trú / Place of residence: Bản Khe Nghè, Ngọc Vân, Tân Yên, Bắc Giang",
+]
+CARD_QR = "024087584836|123456789|Hoàng Duy Đức Dương|22081987|Nam|Bản Khe Nghè, Ngọc Vân, Tân Yên, Bắc Giang|08122022"
+
+
+def test_card_qr_fills_and_confirms_printed_fields() -> None:
+    from extractors.base import extract
+
+    result = extract(_card_doc(CARD_LINES, (CARD_QR,)))
+    f = result.fields
+    assert result.doc_type == "id_card_front"
+    assert f["qr_payload"]["value"] == CARD_QR
+    # A near-miss name and an unreadable date (I for /) are taken from the QR code, accepted.
+    assert f["full_name"]["value"] == "Hoàng Duy Đức Dương" and not f["full_name"]["needs_review"]
+    assert f["full_name"]["raw"] == "HOÀNG DUY ĐỨC DƯỢNG"
+    assert f["date_of_birth"]["value"] == "1987-08-22" and not f["date_of_birth"]["needs_review"]
+    assert f["old_id_number"]["value"] == "123456789" and f["issue_date"]["value"] == "2022-12-08"
+    assert result.citizen_ids == ["024087584836"]  # the confirmed number links despite the low OCR confidence
+
+
+def test_card_qr_of_another_person_is_a_mismatch_not_a_correction() -> None:
+    from extractors.base import extract
+
+    other = "024190123457||Trần Thị Lan|05031990|Nữ|Thôn Hố Cao, Cao Xá, Tân Yên, Bắc Giang|01012023"
+    result = extract(_card_doc(CARD_LINES, (other,)))
+    assert "qr_mismatch" in result.fields["full_name"]["review_reasons"]
+    assert result.fields["full_name"]["value"] != "Trần Thị Lan"
+    assert result.needs_review and "024190123457" not in result.citizen_ids

@@ -102,3 +102,21 @@ def test_a_tall_speck_does_not_swallow_the_next_line() -> None:
 
 def test_empty_page() -> None:
     assert reading_order([]) == ()
+
+
+def test_a_column_starting_far_above_is_read_first() -> None:
+    # CCCD: fields beside the photo from the top; "Có giá trị đến" under the photo, lower down.
+    words = interleaved_tesseract_order(
+        line("Số / No.: 024087584836", 500, 240),
+        line("Họ và tên / Full name:", 500, 300),
+        line("HOÀNG DUY ĐỨC DƯƠNG", 500, 360),
+        line("Ngày sinh / Date of birth: 22/08/1987", 500, 420),
+        line("Có giá trị đến:", 20, 500),
+        line("Nơi thường trú: Bản Khe Nghè", 500, 480),
+        line("22/08/2027", 20, 560),
+    )
+    assert texts(words) == [
+        "Số / No.: 024087584836", "Họ và tên / Full name:", "HOÀNG DUY ĐỨC DƯƠNG",
+        "Ngày sinh / Date of birth: 22/08/1987", "Nơi thường trú: Bản Khe Nghè",
+        "Có giá trị đến:", "22/08/2027",
+    ]

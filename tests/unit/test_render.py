@@ -29,6 +29,7 @@ from ocr_service.pipeline.render import (
     find_glyphless_font,
     render_hocr,
     render_searchable_pdf,
+    replace_text_layers,
     text_layer,
     text_lines,
 )
@@ -192,6 +193,47 @@ def test_born_digital_page_is_copied_unchanged(rendered: Rendered) -> None:
         assert copied.Contents.get("/Filter") == source.Contents.get("/Filter")
         assert list(copied.MediaBox) == list(source.MediaBox)
         assert "/XObject" not in copied.Resources  # not rasterized
+
+
+def test_corrected_words_replace_the_text_layer_and_keep_the_images(rendered: Rendered, tmp_path: Path) -> None:
+    pages = [rendered.scan, born_digital(1), replace(rendered.scan, index=2)]
+    corrected = list(rendered.scan.words)
+    target = next(i for i, w in enumerate(corrected) if w.text == "Hương")
+    corrected[target] = replace(corrected[target], text="Hường")
+    pages[0] = replace(rendered.scan, words=tuple(corrected))
+    out = tmp_path / "v2.pdf"
+    before = rendered.pdf.read_bytes()
+    replace_text_layers(rendered.pdf, pages, out)
+
+    assert rendered.pdf.read_bytes() == before  # the previous version is never touched
+    first = nfc(pdftotext(out, 1))
+    assert "Hường" in first and "Hương" not in first
+    assert [line for line in first.splitlines() if line.strip()][3].endswith("Nguyễn Thị Hường")
+    assert "Hương" in nfc(pdftotext(out, 3))  # an unchanged page keeps its words
+    assert BORN_DIGITAL_TEXT + " 2" in nfc(pdftotext(out, 2))
+    with pikepdf.open(out) as new, pikepdf.open(rendered.pdf) as old:
+        for n in range(3):
+            old_images = old.pages[n].Resources.get("/XObject", {})
+            new_images = new.pages[n].Resources.get("/XObject", {})
+            assert {k: v.read_raw_bytes() for k, v in new_images.items()} == {k: v.read_raw_bytes() for k, v in old_images.items()}
+        assert new.pages[1].Contents.read_raw_bytes() == old.pages[1].Contents.read_raw_bytes()
+        assert new.pages[0].Resources.Font["/f-0-0"].objgen == new.pages[2].Resources.Font["/f-0-0"].objgen  # one font
+    assert np.abs(render_gray(out, 1, tmp_path) - render_gray(rendered.pdf, 1, tmp_path)).max() == 0  # still invisible
+
+
+def test_text_layer_added_to_a_page_that_had_no_words(tmp_path: Path) -> None:
+    page = blank_page(tmp_path, (600, 300), 100)
+    render_searchable_pdf([page], tmp_path / "blank.pdf")
+    replace_text_layers(tmp_path / "blank.pdf", [replace(page, words=(Word("Thêm", BBox(50, 50, 200, 100), 100),))], tmp_path / "v2.pdf")
+    assert nfc(pdftotext(tmp_path / "v2.pdf", 1)).strip() == "Thêm"
+
+
+def test_replacing_text_layers_checks_the_page_count(rendered: Rendered, tmp_path: Path) -> None:
+    with pytest.raises(EngineError, match="3 pages"):
+        replace_text_layers(rendered.pdf, [rendered.scan], tmp_path / "x.pdf")
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 not really")
+    with pytest.raises(EngineError):
+        replace_text_layers(tmp_path / "bad.pdf", [rendered.scan], tmp_path / "y.pdf")
 
 
 def test_inherited_page_attributes_are_kept(tmp_path: Path) -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from ocr_service.api.deps import PrincipalDep, SessionDep, can_see_document
+from ocr_service.api.deps import Principal, PrincipalDep, SessionDep, can_see_document, log_citizen_read
 from ocr_service.api.schemas import CitizenDocument, CitizenDocuments, ErrorResponse
 from ocr_service.errors import ValidationFailed
 from storage import dossiers as dossier_repo
 from storage.tables import Dossier, DossierDocument
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 router = APIRouter(prefix="/v1/citizens", tags=["citizens"], responses={401: {"model": ErrorResponse}})
 
@@ -22,6 +23,11 @@ def citizen_documents(id_number: str, session: SessionDep, principal: PrincipalD
     The read is written to the access log (who, when, which citizen, which records), including
     a lookup that finds nothing.
     """
+    return lookup_citizen(session, principal, id_number, action="citizen_documents")
+
+
+def lookup_citizen(session: Session, principal: Principal, id_number: str, *, action: str) -> CitizenDocuments:
+    """The lookup itself, for the API and the web page alike: always written to the access log."""
     if not (id_number.isdigit() and len(id_number) in (9, 12)):
         raise ValidationFailed("id_number: a 12-digit personal ID number (or a 9-digit CMND number).")
     found: list[CitizenDocument] = []
@@ -42,17 +48,10 @@ def citizen_documents(id_number: str, session: SessionDep, principal: PrincipalD
                 page_count=record.page_count,
                 mean_confidence=record.mean_confidence,
                 needs_review=record.needs_review,
+                review_status=record.review_status,
                 dossiers=list(codes),
                 digitized_at=record.updated_at,
             )
         )
-    dossier_repo.log_access(
-        session,
-        principal_kind=principal.kind,
-        principal_id=principal.id,
-        principal_name=principal.name,
-        action="citizen_documents",
-        id_number=id_number,
-        record_ids=[d.record_id for d in found],
-    )
+    log_citizen_read(session, principal, action=action, id_number=id_number, record_ids=[d.record_id for d in found])
     return CitizenDocuments(id_number=id_number, documents=found)

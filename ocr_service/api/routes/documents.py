@@ -11,16 +11,17 @@ from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, File, UploadFile, status
+from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from ocr_service.api.deps import DocumentDep, StateDep, require_roles
+from ocr_service.api.deps import DocumentDep, SessionDep, StateDep, require_roles
 from ocr_service.api.schemas import DocumentPublic, ErrorResponse, UploadAccepted
 from ocr_service.domain import DocumentStatus
 from ocr_service.errors import FileTooLarge, NotFound
 from ocr_service.api.state import AppState
 from ocr_service.intake import Intake, ingest_file
+from storage import reviews
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"], responses={401: {"model": ErrorResponse}})
 
@@ -105,25 +106,37 @@ def content_disposition(filename: str) -> str:
     return f"inline; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _record_key(document: DocumentDep, attribute: str) -> str:
+def _record_key(document: DocumentDep, attribute: str, session: SessionDep, version: int | None = None) -> str:
+    """The object key of a derived file: of the record as it is, or of one of its versions."""
     if document.status != DocumentStatus.DONE.value or document.record is None:
         raise NotFound(f"Document {document.id} has no record yet (status: {document.status}).")
-    return getattr(document.record, attribute)
+    if version is None:
+        return getattr(document.record, attribute)
+    row = reviews.version_of(session, document.record.id, version)
+    if row is None:
+        raise NotFound(f"The record of document {document.id} has no version {version}.")
+    return getattr(row, attribute)
+
+
+VersionQuery = Annotated[int | None, Query(ge=1, description="A version of the record (1 = the OCR as read); the latest when omitted.")]
 
 
 @router.get("/{document_id}/text", response_class=StreamingResponse)
-def get_text(document: DocumentDep, state: StateDep) -> StreamingResponse:
-    return _stream(state, _record_key(document, "text_key"), "text/plain; charset=utf-8", f"{document.id}.txt")
+def get_text(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+    key = _record_key(document, "text_key", session, version)
+    return _stream(state, key, "text/plain; charset=utf-8", f"{document.id}.txt")
 
 
 @router.get("/{document_id}/hocr", response_class=StreamingResponse)
-def get_hocr(document: DocumentDep, state: StateDep) -> StreamingResponse:
-    return _stream(state, _record_key(document, "hocr_key"), "text/html; charset=utf-8", f"{document.id}.hocr")
+def get_hocr(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+    key = _record_key(document, "hocr_key", session, version)
+    return _stream(state, key, "text/html; charset=utf-8", f"{document.id}.hocr")
 
 
 @router.get("/{document_id}/pdf", response_class=StreamingResponse)
-def get_pdf(document: DocumentDep, state: StateDep) -> StreamingResponse:
-    return _stream(state, _record_key(document, "pdf_key"), "application/pdf", f"{document.id}.pdf")
+def get_pdf(document: DocumentDep, state: StateDep, session: SessionDep, version: VersionQuery = None) -> StreamingResponse:
+    key = _record_key(document, "pdf_key", session, version)
+    return _stream(state, key, "application/pdf", f"{document.id}.pdf")
 
 
 @router.get("/{document_id}/original", response_class=StreamingResponse)

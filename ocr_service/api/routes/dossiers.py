@@ -35,6 +35,7 @@ def dossier_public(dossier: Dossier) -> DossierPublic:
             created_at=a.created_at,
             status=a.document.status,
             filename=a.document.filename,
+            error_code=a.document.error_code,
         )
         for a in dossier.attachments
     ]

@@ -9,10 +9,11 @@ function errorText(code) {
 }
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = null) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details;  // [{target, problem}] for errors that name what is wrong (invalid_correction)
   }
 }
 
@@ -37,7 +38,7 @@ async function api(path, { method = "GET", body, headers = {} } = {}) {
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const code = data && data.error ? data.error.code : "http_" + response.status;
-    throw new ApiError(response.status, code, errorText(code));
+    throw new ApiError(response.status, code, errorText(code), data && data.error ? data.error.details || null : null);
   }
   return data;
 }
