@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from ocr_service.stats import StatsParams, check, digitization
 from ocr_service.indicators import DEFAULT_MAX_POINTS
 from storage.db import transaction
 from storage.tables import Document, Dossier, DossierDocument
+from tests.integration.test_demo import _port, _ready
 from workers.queue import InProcessQueue
 
 pytestmark = pytest.mark.integration
@@ -104,17 +104,11 @@ def test_demo_seed_is_honest_deterministic_and_once(tmp_path: Path) -> None:
     assert 0 < summary_counts.mandatory.digitized < summary_counts.mandatory.received
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_main_job_seeds_the_demo_and_says_where_the_dashboard_is(tmp_path: Path) -> None:
     samples = tmp_path / "samples"
     samples.mkdir()
     shutil.copy(SAMPLE, samples / SAMPLE.name)
-    port = _free_port()
+    port = _port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OCR_")} | {"OCR_DATA_DIR": str(tmp_path / "var"), "COLUMNS": "200"}
     log = tmp_path / "serve.log"
     with log.open("w") as out:
@@ -132,13 +126,8 @@ def test_the_main_job_seeds_the_demo_and_says_where_the_dashboard_is(tmp_path: P
             assert re.search(r"demo data: \d+ DEMO- dossiers received 2023-01-\d\d to 2025-12-\d\d", text), text
             assert f"http://127.0.0.1:{port}/admin/digitization" in text
             username, password = re.search(r"sign in as (\S+) with the password (\S+)", text).groups()  # type: ignore[union-attr]
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/health/ready").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline
+            while not _ready(f"http://127.0.0.1:{port}"):
+                assert time.monotonic() < deadline and server.poll() is None, log.read_text()
                 time.sleep(0.3)
             token = httpx.post(f"http://127.0.0.1:{port}/v1/auth/login", json={"username": username, "password": password}).json()["token"]
             stats = httpx.get(
