@@ -29,7 +29,10 @@ from ocr_service.errors import OcrServiceError, TransientError
 from ocr_service.logs import install_root_filter, uvicorn_log_config
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from ocr_service.api.state import AppState
+    from ocr_service.demo import DemoPlan
 
 console = Console(stderr=True)
 SUPPORTED_SUFFIXES = {".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff"}
@@ -85,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     requeue.add_argument("--older-than-minutes", type=float, default=30.0)
     requeue.set_defaults(func=cmd_requeue)
 
+    demo = sub.add_parser("demo", help="demo data for the dashboard")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demo_sub.add_parser(
+        "seed", help="months of DEMO- dossiers across the units, attaching documents already digitized here (refuses to run twice)"
+    )
+    seed.add_argument("--from", dest="start", type=_iso_date, default=None, help="first day, YYYY-MM-DD (default 2023-01-01)")
+    seed.add_argument("--months", type=int, default=None, help="how many months (default 36)")
+    seed.add_argument("--per-month", type=int, default=None, help="dossiers in an ordinary month (default 600)")
+    seed.add_argument("--seed", type=int, default=2026, help="the same seed gives the same dossiers")
+    seed.set_defaults(func=cmd_demo_seed)
+
     db = sub.add_parser("db", help="database schema")
     db.add_argument("action", choices=["upgrade"])
     db.set_defaults(func=cmd_db)
@@ -105,6 +119,15 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--unit", default=None, help="unit code; staff see their unit and the units below it")
     add.set_defaults(func=cmd_staff_create)
     return parser
+
+
+def _iso_date(text: str) -> "date":
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from exc
 
 
 # --- process ----------------------------------------------------------------------------------
@@ -275,15 +298,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     host, port = args.host or settings.api_host, args.port or settings.api_port
     if args.ingest_paths:
         _code, document_ids = _ingest_and_report(state, _expand(args.ingest_paths))
+        _seed_demo_once(state)
         with transaction(state.sessions) as session:
             _row, key = repo.create_api_key(session, name="demo (make run)", role="admin", unit_code=None)
         dossier_code, accounts = _demo_staff_and_dossier(state, document_ids)
+        admin_user, admin_password = _demo_admin(state)
         example = document_ids[0] if document_ids else "<document id>"
         out = Console(soft_wrap=True)
         out.print(
             f"\nAPI at http://{host}:{port}  (docs: http://{host}:{port}/docs)\n"
             f"A demo admin API key (shown once): {key}\n"
-            f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/{example}\n',
+            f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/{example}\n'
+            f'  curl -H "Authorization: Bearer {key}" "http://{host}:{port}/v1/stats/digitization?unit=24&from=2023-01-01&to=2025-12-31"\n'
+            f"Digitization dashboard: http://{host}:{port}{DASHBOARD_PATH}\n"
+            f"  sign in as {admin_user} with the password {admin_password} (new at each start)\n",
             markup=False,
         )
         table = Table(title=f"Web app: http://{host}:{port}/  (demo accounts of unit {DEMO_UNIT}, passwords shown once)")
@@ -334,6 +362,78 @@ def _demo_staff_and_dossier(state: "AppState", document_ids: list[str]) -> tuple
             if repo.get_document(session, document_id).status != "failed":
                 dossier_repo.attach(session, dossier=dossier, document_id=document_id, role="component")
     return code, accounts
+
+
+DASHBOARD_PATH = "/admin/digitization"
+DEMO_ADMIN = "quantri.demo"
+
+
+def _seed_demo_once(state: "AppState") -> None:
+    """The main job's demo data: the dossier flow behind the dashboard, seeded on the first run only."""
+    from ocr_service.demo import DemoPlan, demo_dossier_count
+    from ocr_service.errors import NotFound
+    from storage.db import transaction
+
+    with transaction(state.sessions) as session:
+        existing = demo_dossier_count(session)
+    if existing:
+        console.print(f"demo data: {existing} DEMO- dossiers already there (seeded on an earlier run)")
+        return
+    try:
+        _run_demo_seed(state, DemoPlan())
+    except NotFound as exc:  # nothing digitized and reviewed to attach: serve without the demo flow
+        console.print(f"demo data: not seeded: {exc.message}", soft_wrap=True)
+
+
+def _run_demo_seed(state: "AppState", plan: "DemoPlan") -> None:
+    from ocr_service.demo import seed_demo
+    from ocr_service.stats import today_in_vietnam
+
+    started = time.monotonic()
+    with console.status("seeding demo dossiers"):
+        summary = seed_demo(
+            sessions=state.sessions, store=state.store, queue=state.queue, limits=state.settings.limits(), plan=plan, today=today_in_vietnam()
+        )
+    console.print(
+        f"demo data: {summary.dossiers} DEMO- dossiers received {summary.first_day} to {summary.last_day}, "
+        f"{summary.attachments} attachments ({summary.reused} reused), {summary.failed_documents} rejected scans, "
+        f"in {time.monotonic() - started:.1f} s",
+        soft_wrap=True,
+    )
+
+
+def _demo_admin(state: "AppState") -> tuple[str, str]:
+    """A province-wide admin for the dashboard (the demo accounts above are of one commune), new password each start."""
+    import secrets
+
+    from ocr_service.auth import hash_password
+    from storage import dossiers as dossier_repo
+    from storage.db import transaction
+
+    password = secrets.token_urlsafe(12)
+    with transaction(state.sessions) as session:
+        dossier_repo.upsert_staff(
+            session, username=DEMO_ADMIN, full_name="Quản trị toàn tỉnh (demo)", password_hash=hash_password(password), role="admin", unit_code=None
+        )
+    return DEMO_ADMIN, password
+
+
+def cmd_demo_seed(args: argparse.Namespace, settings: Settings) -> int:
+    from ocr_service.api.app import build_state
+    from ocr_service.demo import DemoPlan
+
+    defaults = DemoPlan()
+    plan = DemoPlan(
+        start=args.start or defaults.start,
+        months=args.months or defaults.months,
+        per_month=args.per_month or defaults.per_month,
+        seed=args.seed,
+    )
+    if plan.months < 1 or plan.per_month < 1:
+        console.print("ocr-service demo seed: --months and --per-month must be at least 1")
+        return 2
+    _run_demo_seed(build_state(settings), plan)
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:

@@ -14,10 +14,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ocr_service.domain import Limits, OcrOptions
+from ocr_service.domain import DIGITIZATION_INDICATORS, Limits, OcrOptions
 
 _UNSAFE_SECRETS = {"", "changeme", "secret", "change-me"}
 
@@ -52,8 +52,27 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=60, description="A processing document whose worker stops renewing this lease is re-queued.")
     fanout_pages: int = Field(default=16, description="PDFs with more pages are split into page-range jobs (RQ).")
 
+    stats_max_points: dict[str, float] = Field(
+        default_factory=dict,
+        description='Max points per 766 indicator, JSON: {"dossier_digitization": 8, ...}; unset ones keep the default 10.',
+    )
+    metrics_allow_networks: list[str] = Field(
+        default_factory=list,
+        description='Networks (JSON list of CIDRs) that may scrape /metrics without a key, e.g. ["10.0.0.0/8"].',
+    )
+
     api_host: str = "127.0.0.1"
     api_port: int = 8000
+
+    @field_validator("stats_max_points")
+    @classmethod
+    def _check_max_points(cls, points: dict[str, float]) -> dict[str, float]:
+        for key, value in points.items():
+            if key not in DIGITIZATION_INDICATORS:
+                raise ValueError(f"OCR_STATS_MAX_POINTS: unknown indicator {key!r} (one of {', '.join(DIGITIZATION_INDICATORS)})")
+            if value <= 0:
+                raise ValueError(f"OCR_STATS_MAX_POINTS: the max points of {key} must be positive")
+        return points
 
     @model_validator(mode="after")
     def _check_secrets(self) -> "Settings":

@@ -13,12 +13,28 @@ from __future__ import annotations
 import enum
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 
 def nfc(text: str) -> str:
     """Vietnamese text is NFC everywhere: the one normalization used at every boundary."""
     return unicodedata.normalize("NFC", text)
+
+
+# Vietnam keeps UTC+7 all year (no daylight saving since 1975): a fixed offset is exact for
+# every date this service handles, and needs no time-zone database on the machine.
+VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Vietnam of an instant: what dates a dossier (unit validity, periods, rollout).
+
+    A naive value is UTC: that is how timestamps are stored (SQLite drops the offset, so
+    every timestamp is written in UTC; see ``storage.dossiers.create_dossier``).
+    """
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM).date()
 
 
 class MediaType(str, enum.Enum):
@@ -273,3 +289,36 @@ def page_from_dict(data: dict, *, image_path: str | None = None) -> OcrPage:
         corrections=tuple(data.get("corrections", ())),
         codes=tuple(data.get("codes", ())),
     )
+
+
+# --- Dossier facts for the digitization indicators (loaded by storage.stats) ------------------
+
+# The Decision 766 indicators this service computes (ocr_service.indicators), by stable key.
+DIGITIZATION_INDICATORS = ("dossier_digitization", "result_digitization", "reuse")
+
+
+@dataclass(frozen=True, slots=True)
+class AttachmentFacts:
+    """A document attached to a dossier, as the indicators read it."""
+
+    document_id: str
+    role: str  # "component" | "result"
+    status: str  # the document's DocumentStatus value
+    has_record: bool
+    reused: bool
+    error_code: str | None = None
+    filename: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """One dossier with what the indicators need: no applicant data."""
+
+    id: str
+    code: str
+    procedure_code: str
+    procedure_name: str
+    returns_paper_result: bool
+    unit_code: str
+    received_at: datetime
+    attachments: tuple[AttachmentFacts, ...] = ()

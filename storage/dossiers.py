@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -46,7 +46,9 @@ def create_dossier(
         code=code,
         procedure_code=procedure_code,
         unit_code=unit_code,
-        received_at=received_at,
+        # In UTC: SQLite keeps a timestamp's wall time and drops its offset, so a +07:00 value
+        # would read back seven hours off. Read back naive, it is UTC (domain.local_date).
+        received_at=received_at.astimezone(UTC),
         applicant_id_number=applicant_id_number,
         status="received",
         created_by=created_by,

@@ -11,6 +11,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 from ocr_service.errors import QueueUnavailable, TransientError
@@ -22,10 +24,21 @@ PART_PATH = "workers.jobs.process_part"
 FINISH_PATH = "workers.jobs.finish_document"
 JOB_TIMEOUT_SECONDS = 60 * 60
 RETRY_INTERVALS = (10, 60, 300)
+# RQ drops a worker from its registry when its heartbeat is older than the worker TTL (420 s
+# by default); one older than this is reported unhealthy before that happens.
+HEARTBEAT_STALE_SECONDS = 420
 
 
 def job_id(document_id: str) -> str:
     return f"document-{document_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerInfo:
+    name: str
+    state: str  # RQ's worker state (idle, busy, suspended, ...); embedded: idle, busy, stopped
+    last_heartbeat: datetime | None
+    healthy: bool
 
 
 class DocumentQueue(Protocol):
@@ -33,6 +46,12 @@ class DocumentQueue(Protocol):
         """Queue the document for processing; raise ``QueueUnavailable`` if it cannot be queued."""
 
     def ping(self) -> None: ...
+
+    def depth(self) -> int:
+        """Jobs waiting for a worker (not those being worked on)."""
+
+    def workers(self) -> list[WorkerInfo]:
+        """The workers taking this queue's jobs, and whether each is alive."""
 
 
 class RQDocumentQueue:
@@ -102,6 +121,33 @@ class RQDocumentQueue:
         except RedisError as exc:
             raise QueueUnavailable() from exc
 
+    def depth(self) -> int:
+        from redis.exceptions import RedisError
+
+        try:
+            return int(self.queue.count)
+        except RedisError as exc:
+            raise QueueUnavailable() from exc
+
+    def workers(self) -> list[WorkerInfo]:
+        """From RQ's worker registry: every worker listening on this queue, with its heartbeat."""
+        from redis.exceptions import RedisError
+        from rq import Worker
+
+        now = datetime.now(UTC)
+        try:
+            found = Worker.all(connection=self.redis, queue=self.queue)
+            infos = []
+            for worker in found:
+                beat = worker.last_heartbeat
+                beat = beat.replace(tzinfo=UTC) if beat is not None and beat.tzinfo is None else beat
+                state = str(worker.get_state())
+                fresh = beat is not None and (now - beat).total_seconds() <= HEARTBEAT_STALE_SECONDS
+                infos.append(WorkerInfo(name=worker.name, state=state, last_heartbeat=beat, healthy=fresh and state != "suspended"))
+        except RedisError as exc:
+            raise QueueUnavailable() from exc
+        return sorted(infos, key=lambda w: w.name)
+
 
 class InProcessQueue:
     """A background thread that runs jobs in this process; transient errors are retried with backoff."""
@@ -112,6 +158,8 @@ class InProcessQueue:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ocr-worker")
         self._pending: set[Future[str]] = set()
         self._lock = threading.Lock()
+        self._running = 0
+        self._stopped = False
 
     def enqueue(self, document_id: str) -> None:
         future = self._pool.submit(self._attempt, document_id)
@@ -124,6 +172,15 @@ class InProcessQueue:
             self._pending.discard(future)
 
     def _attempt(self, document_id: str) -> str:
+        with self._lock:
+            self._running += 1
+        try:
+            return self._attempts(document_id)
+        finally:
+            with self._lock:
+                self._running -= 1
+
+    def _attempts(self, document_id: str) -> str:
         for attempt, delay in enumerate((*self._retry_intervals, None)):
             try:
                 return self._run(document_id)
@@ -152,5 +209,17 @@ class InProcessQueue:
     def ping(self) -> None:
         return None
 
+    def depth(self) -> int:
+        with self._lock:
+            return max(len(self._pending) - self._running, 0)
+
+    def workers(self) -> list[WorkerInfo]:
+        """The one in-process worker thread: busy, idle (it starts on the first job), or stopped."""
+        with self._lock:
+            state = "stopped" if self._stopped else ("busy" if self._running else "idle")
+        return [WorkerInfo(name="in-process", state=state, last_heartbeat=None, healthy=state != "stopped")]
+
     def shutdown(self) -> None:
+        with self._lock:
+            self._stopped = True
         self._pool.shutdown(wait=True, cancel_futures=False)

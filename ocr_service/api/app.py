@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ocr_service import web
 
-from ocr_service.api.routes import auth, citizens, documents, dossiers, health, reviews
+from ocr_service.api.routes import auth, citizens, documents, dossiers, health, reviews, stats
 from ocr_service.api.state import AppState
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
@@ -103,5 +103,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.include_router(documents.router)
     app.include_router(citizens.router)
     app.include_router(reviews.router)
+    app.include_router(stats.router)
+    app.include_router(stats.metrics_router)
     web.mount(app)
     return app

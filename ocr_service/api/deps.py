@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from extractors.review import people
 from ocr_service.api.state import AppState
 from ocr_service.auth import SESSION_PREFIX, read_session
+from ocr_service.domain import local_date
 from ocr_service.errors import Forbidden, NotFound, Unauthenticated
 from storage import dossiers as dossier_repo
 from storage import repository as repo
@@ -56,7 +57,7 @@ class Principal:
     unit_code: str | None
 
     def sees(self, unit_code: str, on: datetime) -> bool:
-        return is_within(self.unit_code, unit_code, on.date())
+        return is_within(self.unit_code, unit_code, local_date(on))
 
 
 def get_principal(request: Request, session: SessionDep, state: StateDep) -> Principal:

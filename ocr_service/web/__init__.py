@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from ocr_service.errors import OcrServiceError
+from ocr_service.web import clerk, qa
+from ocr_service.web import dashboard  # after clerk and qa: its link comes last in the header
 from ocr_service.web.deps import LoginRequired, login_redirect
 from ocr_service.web.messages import error_text_vi
-from ocr_service.web import clerk, qa
 from ocr_service.web.routes import router
 from ocr_service.web.templates import render
 
@@ -28,6 +29,7 @@ def mount(app: FastAPI) -> None:
     app.include_router(router)
     app.include_router(clerk.router)
     app.include_router(qa.router)
+    app.include_router(dashboard.router)
 
 
 def is_page_request(request: Request) -> bool:

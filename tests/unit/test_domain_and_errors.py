@@ -61,3 +61,15 @@ def test_document_text_pages_separated_by_form_feed() -> None:
 
 def test_nfc() -> None:
     assert nfc("Hoa\u0300") == "Hoà"
+
+
+def test_local_date_is_the_day_in_vietnam() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from ocr_service.domain import local_date
+
+    # 2023-05-31 20:00 UTC is already 1 June in Vietnam (03:00 +07:00).
+    assert str(local_date(datetime(2023, 5, 31, 20, 0, tzinfo=UTC))) == "2023-06-01"
+    assert str(local_date(datetime(2023, 5, 31, 23, 30, tzinfo=timezone(timedelta(hours=7))))) == "2023-05-31"
+    assert str(local_date(datetime(2023, 5, 31, 16, 59))) == "2023-05-31"  # naive: stored UTC
+    assert str(local_date(datetime(2023, 5, 31, 17, 0))) == "2023-06-01"

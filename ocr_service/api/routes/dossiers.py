@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ocr_service.api.deps import DossierDep, SessionDep, StateDep, WriterDep, can_see_document
 from ocr_service.api.routes.documents import ingest_spooled, spooled
 from ocr_service.api.schemas import AttachmentPublic, DossierCreate, DossierPublic, ErrorResponse, ReuseRequest, UploadAccepted
-from ocr_service.domain import DocumentStatus
+from ocr_service.domain import DocumentStatus, local_date
 from ocr_service.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from extractors.identity import cccd_problems
 from storage import dossiers as dossier_repo
@@ -61,8 +61,9 @@ def create_dossier(body: DossierCreate, session: SessionDep, principal: WriterDe
     received_at = body.received_at or datetime.now(UTC)
     if received_at.tzinfo is None:
         raise ValidationFailed("received_at: give a time zone offset (e.g. +07:00).")
-    if not unit_exists(unit_code, received_at.date()):
-        raise ValidationFailed(f"unit_code: no unit {unit_code} on {received_at.date().isoformat()}.")
+    received_day = local_date(received_at)
+    if not unit_exists(unit_code, received_day):
+        raise ValidationFailed(f"unit_code: no unit {unit_code} on {received_day.isoformat()}.")
     if not principal.sees(unit_code, received_at):
         raise Forbidden(f"Your unit cannot receive dossiers for unit {unit_code}.")
     if problems := cccd_problems(body.applicant_id_number):
