@@ -129,7 +129,8 @@ class CitizenDocument(BaseModel):
     mean_confidence: float | None
     needs_review: bool
     review_status: str
-    dossiers: list[str]
+    dossiers: list[str] = Field(description="Codes of the most recent dossiers (at most 20) the document belongs to, of those the caller may see.")
+    dossier_count: int = Field(0, description="How many dossiers the caller may see the document in.")
     digitized_at: datetime
 
 

@@ -77,6 +77,7 @@ def _card(document: Any) -> dict[str, Any]:
         "fields": fields[:8],
         "page_count": document.page_count,
         "dossiers": document.dossiers,
+        "dossier_count": document.dossier_count,
         "digitized_at": document.digitized_at,
         "review_status": document.review_status,
         "review_text": REVIEW_STATUS_VI.get(document.review_status, document.review_status),

@@ -273,6 +273,14 @@ def test_units_scope_what_staff_see(backend: Backend) -> None:
     assert backend.client.get(f"/v1/dossiers/{code}", headers=other).status_code == 404
     assert backend.client.get(f"/v1/documents/{document_id}", headers=other).status_code == 404
     assert backend.client.get(f"/v1/citizens/{CITIZEN_A}/documents", headers=other).json()["documents"] == []
+    # The same scan received again at the other unit: its clerk sees the document through their
+    # own dossier, and only that dossier's code, not the first unit's.
+    other_code = _dossier(backend, other, unit=LUC_NAM)
+    assert _upload(backend, other, other_code, _png(seed=5)).json()["document_id"] == document_id
+    seen = backend.client.get(f"/v1/citizens/{CITIZEN_A}/documents", headers=other).json()["documents"]
+    assert [(d["dossiers"], d["dossier_count"]) for d in seen] == [([other_code], 1)]
+    province_view = backend.client.get(f"/v1/citizens/{CITIZEN_A}/documents", headers=backend.staff("admin", None)).json()["documents"]
+    assert sorted(province_view[0]["dossiers"]) == sorted([code, other_code]) and province_view[0]["dossier_count"] == 2
     below = backend.staff("qa", TAN_SOI)
     assert backend.client.get(f"/v1/documents/{document_id}", headers=below).status_code == 200
     province = backend.staff("admin", "24")

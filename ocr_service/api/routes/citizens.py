@@ -26,6 +26,9 @@ def citizen_documents(id_number: str, session: SessionDep, principal: PrincipalD
     return lookup_citizen(session, principal, id_number, action="citizen_documents")
 
 
+MAX_DOSSIER_CODES = 20
+
+
 def lookup_citizen(session: Session, principal: Principal, id_number: str, *, action: str) -> CitizenDocuments:
     """The lookup itself, for the API and the web page alike: always written to the access log."""
     if not (id_number.isdigit() and len(id_number) in (9, 12)):
@@ -34,9 +37,15 @@ def lookup_citizen(session: Session, principal: Principal, id_number: str, *, ac
     for record, document in dossier_repo.records_naming(session, id_number):
         if not can_see_document(session, principal, document.id):
             continue
-        codes = session.scalars(
-            select(Dossier.code).join(DossierDocument, DossierDocument.dossier_id == Dossier.id).where(DossierDocument.document_id == document.id)
+        rows = session.execute(
+            select(Dossier.code, Dossier.unit_code, Dossier.received_at)
+            .join(DossierDocument, DossierDocument.dossier_id == Dossier.id)
+            .where(DossierDocument.document_id == document.id)
+            .order_by(Dossier.received_at.desc())
         ).all()
+        # Only the dossiers this principal may see; the most recent few (a document reused in
+        # many dossiers would otherwise list them all), with how many there are.
+        codes = [code for code, unit, received in rows if principal.sees(unit, received)]
         found.append(
             CitizenDocument(
                 document_id=document.id,
@@ -49,7 +58,8 @@ def lookup_citizen(session: Session, principal: Principal, id_number: str, *, ac
                 mean_confidence=record.mean_confidence,
                 needs_review=record.needs_review,
                 review_status=record.review_status,
-                dossiers=list(codes),
+                dossiers=codes[:MAX_DOSSIER_CODES],
+                dossier_count=len(codes),
                 digitized_at=record.updated_at,
             )
         )
