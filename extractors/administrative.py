@@ -28,7 +28,9 @@ from extractors.text import (
     clean_spaces,
     find_dates,
     fold,
+    name_problems,
     parse_document_number,
+    repair_surname,
 )
 from ocr_service.domain import nfc
 
@@ -337,10 +339,10 @@ def find_people(layout: Layout) -> list[Person]:
         if names:
             n = names[-1]
             value = capitalize_name(n["name"])
-            from extractors.text import name_problems
-
-            name_field = layout.field(ctx_start + n.start("name"), ctx_start + n.end("name"), value,
-                                      *name_problems(value))
+            problems = name_problems(value)
+            if "name_unknown_surname" in problems:
+                value = repair_surname(value)  # a suggestion: the field stays flagged
+            name_field = layout.field(ctx_start + n.start("name"), ctx_start + n.end("name"), value, *problems)
             sex = _SEX_OF_HONORIFIC.get(n["hon"].lower())
             if sex:
                 sex_field = layout.field(ctx_start + n.start("hon"), ctx_start + n.end("hon"), sex)

@@ -9,6 +9,7 @@ one in words, every ID number against the birth date and sex printed for the sam
 from __future__ import annotations
 
 import re
+from datetime import date
 from difflib import SequenceMatcher
 
 from extractors.base import Person, Result
@@ -267,7 +268,8 @@ class ResidenceDeclarationExtractor:
             r"(?P<id>\d{12}|\d{9})\W{1,6}(?P<rel>[A-ZĐ][a-zà-ỹđ]{1,5}(?:[ ][a-zà-ỹđ]{1,5})?)"
         )
         for m in row_rx.finditer(layout.text, at.end(), end):
-            name = layout.field(m.start("name"), m.end("name"), kind_name(m["name"])[0])  # type: ignore[index]
+            read_name = kind_name(m["name"])
+            name = layout.field(m.start("name"), m.end("name"), read_name[0]).flagged(*read_name[3]) if read_name else None
             dob = layout.field(m.start("dob"), m.end("dob"), find_dates(m["dob"])[0].value.isoformat()) if find_dates(m["dob"]) else None
             sex = layout.field(m.start("sex"), m.end("sex"), m["sex"])
             idf, dob, sex = cross_check(layout.field(m.start("id"), m.end("id"), m["id"]), dob=dob, sex=sex)
@@ -387,7 +389,7 @@ class IdCardFrontExtractor:
         if dates:
             d = dates[0]
             return layout.field(w0 + d.start, w0 + d.end, d.value.isoformat())
-        return None
+        return _slashes_misread(layout, w0, window)
 
 
 def card_qr(layout: Layout) -> tuple[int, str, QrPayload] | None:
@@ -440,6 +442,22 @@ def apply_card_qr(f: dict[str, object], page: int, text: str, qr: QrPayload) -> 
 
 def _same_value(printed: object, value: str) -> bool:
     return " ".join(fold(str(printed)).split()) == " ".join(fold(value).split())
+
+
+# The card's small bold "22/08/2027" often comes out with its slashes read as 1, I, l or |.
+_MISREAD_DATE = re.compile(r"(?<!\d)(?P<d>\d{2})[1Il|](?P<m>\d{2})[1Il|](?P<y>(?:19|20)\d{2})(?!\d)")
+
+
+def _slashes_misread(layout: Layout, offset: int, window: str) -> Field | None:
+    """A dd/mm/yyyy date whose slashes were misread, as a date sent to review (never accepted)."""
+    m = _MISREAD_DATE.search(window)
+    if m is None:
+        return None
+    try:
+        value = date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+    return layout.field(offset + m.start(), offset + m.end(), value.isoformat()).flagged("date_separator_misread")
 
 
 def _lone_id(layout: Layout) -> Field | None:

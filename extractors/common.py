@@ -24,6 +24,7 @@ from extractors.text import (
     fold,
     label_pattern,
     name_problems,
+    repair_surname,
     parse_sex,
 )
 
@@ -55,7 +56,10 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
     start, end = run[0].start(), run[-1].end()
     raw = text[start:end].rstrip(".,;:")
     value = capitalize_name(raw)
-    return value, start, start + len(raw), tuple(name_problems(value))
+    problems = tuple(name_problems(value))
+    if "name_unknown_surname" in problems:
+        value = repair_surname(value)  # still flagged: a suggestion for the reviewer
+    return value, start, start + len(raw), problems
 
 
 def kind_date(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:

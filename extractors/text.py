@@ -300,6 +300,32 @@ def capitalize_name(text: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in nfc(clean_spaces(text)).split(" ") if w)
 
 
+def repair_surname(name: str) -> str:
+    """The name with an unknown surname replaced by the one known surname it can only be a
+    misreading of: the same letters with other marks ("Lễ" → "Lê", "Nguyên" → "Nguyễn"), else one
+    letter away ("Phaạm" → "Phạm"). The name unchanged when there is no such surname or several.
+
+    A repair is a suggestion for the reviewer: the field stays flagged ``name_unknown_surname``.
+    """
+    words = name.split()
+    if not words or words[0] in SURNAMES:
+        return name
+    base = fold(words[0])
+    candidates = {s for s in SURNAMES if fold(s) == base} or {s for s in SURNAMES if _one_edit_apart(fold(s), base)}
+    if len(candidates) != 1:
+        return name
+    return " ".join([candidates.pop(), *words[1:]])
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
 def name_problems(name: str) -> list[str]:
     """Why ``name`` (already capitalized) may be misread: empty if it looks like a Vietnamese name."""
     words = name.split()

@@ -104,3 +104,12 @@ def test_card_qr_of_another_person_is_a_mismatch_not_a_correction() -> None:
     assert "qr_mismatch" in result.fields["full_name"]["review_reasons"]
     assert result.fields["full_name"]["value"] != "Trần Thị Lan"
     assert result.needs_review and "024190123457" not in result.citizen_ids
+
+
+def test_card_expiry_with_misread_slashes_goes_to_review() -> None:
+    from extractors.base import extract
+
+    lines = [*CARD_LINES, "Có giá trị đến:", "2210812027"]
+    expiry = extract(_card_doc(lines, ())).fields["expiry_date"]
+    assert expiry["value"] == "2027-08-22" and expiry["needs_review"]
+    assert "date_separator_misread" in expiry["review_reasons"]

@@ -130,3 +130,20 @@ def test_fold_keeps_offsets() -> None:
     text = "Nơi đăng ký khai sinh: Ủy ban"
     assert len(fold(text)) == len(text)
     assert fold(text) == "noi dang ky khai sinh: uy ban"
+
+
+def test_a_misread_surname_is_repaired_only_when_one_surname_fits() -> None:
+    from extractors.text import repair_surname
+
+    assert repair_surname("Lễ Trọng Thủy") == "Lê Trọng Thủy"  # the same letters, other marks
+    assert repair_surname("Nguyên Đức Quốc Bảo") == "Nguyễn Đức Quốc Bảo"
+    assert repair_surname("Phaạm Xuân Chiến") == "Phạm Xuân Chiến"  # one letter away
+    assert repair_surname("Trần Thị Lan") == "Trần Thị Lan"  # known: untouched
+    assert repair_surname("Xyz Thị Lan") == "Xyz Thị Lan"  # nothing fits: left as read
+
+
+def test_a_repaired_surname_still_goes_to_review() -> None:
+    from extractors.common import kind_name
+
+    value, _start, _end, problems = kind_name("LỄ TRỌNG THỦY")
+    assert value == "Lê Trọng Thủy" and "name_unknown_surname" in problems

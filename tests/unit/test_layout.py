@@ -132,3 +132,10 @@ def test_low_confidence_junk_neither_fills_a_gap_nor_decides_a_column() -> None:
     lines = [t for t in texts(interleaved_tesseract_order(header, [junk], left, *right)) if t != "“Ì"]
     assert lines == ["CĂN CƯỚC CÔNG DÂN", "Số / No.: 024087584836", "Họ và tên:", "HOÀNG DUY", "Ngày sinh: 22/08/1987",
                      "Nơi thường trú:", "Có giá trị đến:"]
+
+
+def test_a_real_word_read_at_zero_confidence_does_not_split_its_line() -> None:
+    words = line("Ngọc Sơn, ngày 14", 1400, 2460) + [Word("tháng", BBox(1850, 2460, 1975, 2510), 0.0)] + line("6 năm 2023", 1995, 2460)
+    ordered = reading_order(words)
+    assert words_to_text(ordered) == "Ngọc Sơn, ngày 14 tháng 6 năm 2023"
+    assert {w.block for w in ordered} == {0}
