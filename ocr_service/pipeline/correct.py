@@ -1,14 +1,18 @@
 """Vietnamese-aware post-correction of OCR words, every change traceable.
 
-Rules run on letters only: a token holding a digit (an ID number, a date, a document number) is
-never touched. Each rule changes a token only when the result is certain by the orthography
-(``ocr_service.vietnamese``), not by guessing which word was meant:
+Language rules run on letters only: no digit of a token (an ID number, a date, a document
+number) is ever changed. Each rule changes a token only when the result is certain by the
+orthography (``ocr_service.vietnamese``) or the shape of a date, not by guessing which word was
+meant:
 
 * ``split_syllables``: a token that is not a Vietnamese syllable but is exactly one run of
   syllables ("PHẠMXUÂNCHIẾN": a table cell whose spaces Tesseract lost) becomes those syllables,
   each with its share of the box. It must carry a Vietnamese mark, so English on a bilingual card
   ("Identity") is left alone.
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
+* ``date_separator``: "22I08I1987" (slashes read as the letters I, l or |) becomes "22/08/1987";
+  the digits stay as read, and the word's confidence is capped below the extractors' review
+  threshold, so a date rebuilt this way is checked by a person before it is accepted.
 
 A correction records the word's index in the corrected words, the raw and the corrected text and
 the rule; the page keeps its raw text beside the corrected one.
@@ -24,6 +28,8 @@ from ocr_service.domain import BBox, Word
 from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables
 
 _EDGES = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.DOTALL)
+_MISREAD_SLASHES = re.compile(r"^(?P<lead>[^\w]*)(?P<d>\d{1,2})[Il|](?P<m>\d{1,2})[Il|](?P<y>\d{4})(?P<trail>[^\w]*)$")
+REBUILT_CONFIDENCE = 80.0
 _INNER_PUNCT = re.compile(r"^(?P<left>[^\W\d_]+)(?P<punct>[,;:.])(?P<right>[^\W\d_]+)$")
 
 
@@ -45,6 +51,12 @@ def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correc
     out: list[Word] = []
     corrections: list[Correction] = []
     for word in words:
+        date = _MISREAD_SLASHES.match(word.text)
+        if date:
+            fixed = f"{date['lead']}{date['d']}/{date['m']}/{date['y']}{date['trail']}"
+            corrections.append(Correction(index=len(out), raw=word.text, corrected=fixed, rule="date_separator"))
+            out.append(replace(word, text=fixed, confidence=min(word.confidence, REBUILT_CONFIDENCE)))
+            continue
         parts, rule = _correct_token(word.text)
         if rule is None:
             out.append(word)

@@ -59,7 +59,13 @@ def test_correction_splits_merged_syllables_and_records_it() -> None:
     assert all(a.bbox.x1 < b.bbox.x0 for a, b in zip(parts, parts[1:]))
 
 
-@pytest.mark.parametrize("token", ["024087584836", "22I08I1987", "421/QĐ-UBND", "Independence", "ĐIỀU", "Số:"])
+def test_date_with_slashes_read_as_letters_is_rebuilt_for_review() -> None:
+    words, corrections = correct_words(_words("sinh:", "22I08I1987,"))
+    assert words[1].text == "22/08/1987," and words[1].confidence <= 80
+    assert [(c.raw, c.corrected, c.rule) for c in corrections] == [("22I08I1987,", "22/08/1987,", "date_separator")]
+
+
+@pytest.mark.parametrize("token", ["024087584836", "2210812027", "421/QĐ-UBND", "Independence", "ĐIỀU", "Số:", "12I34"])
 def test_digits_english_and_real_words_are_never_changed(token: str) -> None:
     words, corrections = correct_words(_words(token))
     assert corrections == () and [w.text for w in words] == [token]
