@@ -10,6 +10,11 @@ meant:
   each with its share of the box. It must carry a Vietnamese mark, so English on a bilingual card
   ("Identity") is left alone.
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
+* ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
+  (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
+* ``digit_boxes``: digits read apart from a form's digit boxes ("0 2 7 301065697"), single-digit
+  words next to each other on one line that together make exactly 9 or 12 digits, joined into
+  one number. No digit changes, only the spaces between them.
 * ``date_separator``: "22I08I1987" (slashes read as the letters I, l or |) becomes "22/08/1987";
   the digits stay as read, and the word's confidence is capped below the extractors' review
   threshold, so a date rebuilt this way is checked by a person before it is accepted.
@@ -46,15 +51,34 @@ class Correction:
         return {"index": self.index, "raw": self.raw, "corrected": self.corrected, "rule": self.rule}
 
 
+_STRAY = "ˆ˜`´¨¸¯˘˙_"
+
+
 def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
-    """The corrected words and what was changed."""
+    """The corrected words and what was changed (indexes into the corrected words)."""
     out: list[Word] = []
     corrections: list[Correction] = []
-    for word in words:
+    i = 0
+    while i < len(words):
+        run = _digit_box_run(words, i)
+        if run:
+            joined = _join(words[i : i + run])
+            corrections.append(Correction(len(out), " ".join(w.text for w in words[i : i + run]), joined.text, "digit_boxes"))
+            out.append(joined)
+            i += run
+            continue
+        word = words[i]
+        i += 1
+        if any(ch in _STRAY for ch in word.text):
+            stripped = "".join(ch for ch in word.text if ch not in _STRAY)
+            corrections.append(Correction(len(out), word.text, stripped, "stray_marks"))
+            if not stripped:
+                continue
+            word = replace(word, text=stripped)
         date = _MISREAD_SLASHES.match(word.text)
         if date:
             fixed = f"{date['lead']}{date['d']}/{date['m']}/{date['y']}{date['trail']}"
-            corrections.append(Correction(index=len(out), raw=word.text, corrected=fixed, rule="date_separator"))
+            corrections.append(Correction(len(out), word.text, fixed, "date_separator"))
             out.append(replace(word, text=fixed, confidence=min(word.confidence, REBUILT_CONFIDENCE)))
             continue
         parts, rule = _correct_token(word.text)
@@ -64,6 +88,28 @@ def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correc
         corrections.append(Correction(index=len(out), raw=word.text, corrected=" ".join(parts), rule=rule))
         out.extend(_divide(word, parts))
     return tuple(out), tuple(corrections)
+
+
+def _digit_box_run(words: Sequence[Word], start: int) -> int:
+    """How many words from ``start`` are one boxed number read apart (0 when they are not)."""
+    end = start
+    while end + 1 < len(words) and _boxed_neighbours(words[end], words[end + 1]):
+        end += 1
+    run = words[start : end + 1]
+    digits = sum(len(w.text) for w in run)
+    return len(run) if len(run) >= 2 and any(len(w.text) == 1 for w in run) and digits in (9, 12) else 0
+
+
+def _join(run: Sequence[Word]) -> Word:
+    box = BBox(run[0].bbox.x0, min(w.bbox.y0 for w in run), run[-1].bbox.x1, max(w.bbox.y1 for w in run))
+    return replace(run[0], text="".join(w.text for w in run), bbox=box, confidence=min(w.confidence for w in run))
+
+
+def _boxed_neighbours(a: Word, b: Word) -> bool:
+    if not (a.text.isdigit() and b.text.isdigit()) or (a.block, a.line) != (b.block, b.line):
+        return False
+    height = max(a.bbox.height, b.bbox.height, 1)
+    return 0 <= b.bbox.x0 - a.bbox.x1 <= 1.5 * height
 
 
 def _correct_token(text: str) -> tuple[tuple[str, ...], str | None]:

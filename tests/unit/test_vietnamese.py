@@ -69,3 +69,17 @@ def test_date_with_slashes_read_as_letters_is_rebuilt_for_review() -> None:
 def test_digits_english_and_real_words_are_never_changed(token: str) -> None:
     words, corrections = correct_words(_words(token))
     assert corrections == () and [w.text for w in words] == [token]
+
+
+def test_digits_read_apart_from_boxes_are_joined_and_stray_marks_dropped() -> None:
+    words = [Word(t, BBox(100 + 60 * i, 0, 140 + 60 * i, 40), 90.0, 0, 0) for i, t in enumerate(["0", "2", "7", "301065697"])]
+    words += [Word(t, BBox(1000 + 60 * i, 0, 1040 + 60 * i, 40), 90.0, 0, 0) for i, t in enumerate(["1ˆ", "ˆ", "0969", "219", "598"])]
+    fixed, corrections = correct_words(words)
+    assert [w.text for w in fixed] == ["027301065697", "1", "0969", "219", "598"]  # a spaced phone number stays spaced
+    assert fixed[0].bbox.as_list() == [100, 0, 320, 40]  # the joined number spans its boxes
+    assert [(c.index, c.rule) for c in corrections] == [(0, "digit_boxes"), (1, "stray_marks"), (2, "stray_marks")]
+
+
+def test_digits_on_different_lines_are_not_joined() -> None:
+    words = [Word("0", BBox(100, 0, 140, 40), 90.0, 0, 0), Word("24085001234", BBox(160, 0, 500, 40), 90.0, 0, 1)]
+    assert [w.text for w in correct_words(words)[0]] == ["0", "24085001234"]
