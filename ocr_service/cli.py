@@ -310,15 +310,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
             f"A demo admin API key (shown once): {key}\n"
             f'  curl -H "Authorization: Bearer {key}" http://{host}:{port}/v1/documents/{example}\n'
             f'  curl -H "Authorization: Bearer {key}" "http://{host}:{port}/v1/stats/digitization?unit=24&from=2023-01-01&to=2025-12-31"\n'
-            f"Digitization dashboard: http://{host}:{port}{DASHBOARD_PATH}\n"
-            f"  sign in as {admin_user} with the password {admin_password} (new at each start)\n",
+            f"Digitization dashboard: http://{host}:{port}{DASHBOARD_PATH} (sign in as {admin_user}, below)\n",
             markup=False,
         )
-        table = Table(title=f"Web app: http://{host}:{port}/  (demo accounts of unit {DEMO_UNIT}, passwords shown once)")
-        for column in ("role", "user name", "password"):
+        table = Table(title=f"Web app: http://{host}:{port}/  (demo accounts, new passwords at each start)")
+        for column in ("role", "user name", "password", "sees"):
             table.add_column(column)
         for role, username, password in accounts:
-            table.add_row(role, username, password)
+            table.add_row(role, username, password, f"unit {DEMO_UNIT} (Xã Yên Thế)")
+        table.add_row("admin", admin_user, admin_password, "the whole province: the dashboard")
         out.print(table)
         out.print(f"The samples are in dossier {dossier_code}: the demo reviewer finds those needing review in its queue.\n", markup=False)
     app = create_app(settings, state=state)

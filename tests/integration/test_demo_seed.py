@@ -118,14 +118,15 @@ def test_the_main_job_seeds_the_demo_and_says_where_the_dashboard_is(tmp_path: P
         )
         try:
             deadline = time.monotonic() + 300
-            while "Digitization dashboard" not in log.read_text() or "sign in as" not in log.read_text():
+            while "Digitization dashboard" not in log.read_text() or "whole province" not in log.read_text():
                 assert server.poll() is None, log.read_text()
                 assert time.monotonic() < deadline, log.read_text()
                 time.sleep(0.5)
             text = log.read_text()
             assert re.search(r"demo data: \d+ DEMO- dossiers received 2023-01-\d\d to 2025-12-\d\d", text), text
             assert f"http://127.0.0.1:{port}/admin/digitization" in text
-            username, password = re.search(r"sign in as (\S+) with the password (\S+)", text).groups()  # type: ignore[union-attr]
+            signed = re.search(r"sign in as (\S+), below", text).group(1)  # type: ignore[union-attr]
+            username, password = re.search(rf"admin\s*│\s*({re.escape(signed)})\s*│\s*(\S+)\s*│\s*the whole province", text).groups()  # type: ignore[union-attr]
             while not _ready(f"http://127.0.0.1:{port}"):
                 assert time.monotonic() < deadline and server.poll() is None, log.read_text()
                 time.sleep(0.3)
