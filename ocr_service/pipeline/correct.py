@@ -12,6 +12,9 @@ meant:
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
 * ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
   (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
+* ``ruling_remnant``: a token of nothing but dashes, bars and tildes ("————", "|", "=—=") is what is
+  left of a table border the ruling removal could not erase on a noisy scan: dropped (a single
+  hyphen, which Vietnamese text uses, stays).
 * ``digit_boxes``: digits read apart from a form's digit boxes ("0 2 7 301065697"), single-digit
   words next to each other on one line that together make exactly 9 or 12 digits, joined into
   one number. No digit changes, only the spaces between them.
@@ -52,6 +55,7 @@ class Correction:
 
 
 _STRAY = "ˆ˜`´¨¸¯˘˙_"
+_REMNANT = re.compile(r"^(?:[—–\-=~¬|_]{2,}|\|)$")
 
 
 def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
@@ -69,6 +73,9 @@ def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correc
             continue
         word = words[i]
         i += 1
+        if _REMNANT.match(word.text):
+            corrections.append(Correction(len(out), word.text, "", "ruling_remnant"))
+            continue
         if any(ch in _STRAY for ch in word.text):
             stripped = "".join(ch for ch in word.text if ch not in _STRAY)
             corrections.append(Correction(len(out), word.text, stripped, "stray_marks"))

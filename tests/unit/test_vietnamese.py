@@ -83,3 +83,9 @@ def test_digits_read_apart_from_boxes_are_joined_and_stray_marks_dropped() -> No
 def test_digits_on_different_lines_are_not_joined() -> None:
     words = [Word("0", BBox(100, 0, 140, 40), 90.0, 0, 0), Word("24085001234", BBox(160, 0, 500, 40), 90.0, 0, 1)]
     assert [w.text for w in correct_words(words)[0]] == ["0", "24085001234"]
+
+
+def test_ruling_remnants_are_dropped_and_a_hyphen_kept() -> None:
+    fixed, corrections = correct_words(_words("————", "Độc", "lập", "-", "Tự", "do", "|", "=—="))
+    assert [w.text for w in fixed] == ["Độc", "lập", "-", "Tự", "do"]
+    assert [c.rule for c in corrections] == ["ruling_remnant"] * 3
