@@ -75,14 +75,6 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
         out_dpi = opts.target_dpi
         steps.append("upscale")
 
-    # Rulings: table borders, digit boxes and underlines, which Tesseract reads as "|", "[" or "_"
-    # and which join cells into one line; erased after upscaling, at the resolution OCR sees.
-    if opts.remove_rulings:
-        cleaned = remove_rulings(gray, dpi=out_dpi)
-        if cleaned is not gray:
-            gray = cleaned
-            steps.append("rulings")
-
     return Preprocessed(gray=gray, display=display, dpi=int(out_dpi), skew_degrees=round(skew, 2), steps=tuple(steps))
 
 
@@ -229,8 +221,17 @@ def upscale(image: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(image, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_CUBIC)
 
 
+MIN_VERTICAL_RULINGS = 6
+
+
 def ruling_mask(
-    gray: np.ndarray, *, dpi: int, min_horizontal_in: float = 0.25, min_vertical_in: float = 0.2, max_thickness_in: float = 0.03
+    gray: np.ndarray,
+    *,
+    dpi: int,
+    min_horizontal_in: float = 0.25,
+    min_vertical_in: float = 0.2,
+    max_thickness_in: float = 0.03,
+    min_vertical_lines: int = 0,
 ) -> np.ndarray:
     """Pixels of thin straight ink lines, grown by a pixel to take their anti-aliased edges.
 
@@ -249,13 +250,32 @@ def ruling_mask(
         bars = cv2.morphologyEx(runs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, across))
         return cv2.subtract(runs, cv2.dilate(bars, np.ones((3, 3), np.uint8)))
 
-    lines = cv2.bitwise_or(thin_runs(max(8, round(min_horizontal_in * dpi)), True), thin_runs(max(8, round(min_vertical_in * dpi)), False))
-    return cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    horizontal = thin_runs(max(8, round(min_horizontal_in * dpi)), True)
+    vertical = thin_runs(max(8, round(min_vertical_in * dpi)), False)
+    if min_vertical_lines and _aligned_verticals(vertical, min_length=round(min_vertical_in * dpi)) < min_vertical_lines:
+        return np.zeros_like(ink)
+    return cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
 
 
-def remove_rulings(gray: np.ndarray, *, dpi: int) -> np.ndarray:
-    """Paint ruling lines in paper colour; the same object back when a page has none."""
-    mask = ruling_mask(gray, dpi=dpi)
+def _aligned_verticals(vertical: np.ndarray, *, min_length: int, tolerance: float = 0.05) -> int:
+    """The largest number of vertical rulings of one height (within 5 %): a table's column
+    borders or a form's digit boxes. A card's edges and photo frame, or speckle on a noisy scan,
+    make a few lines of assorted heights."""
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(vertical)
+    heights = sorted(int(h) for h in stats[1:count, cv2.CC_STAT_HEIGHT] if h >= min_length)
+    best, start = 0, 0
+    for end, height in enumerate(heights):
+        while heights[start] < height / (1 + tolerance):
+            start += 1
+        best = max(best, end - start + 1)
+    return best
+
+
+def remove_rulings(gray: np.ndarray, *, dpi: int, min_vertical_lines: int = MIN_VERTICAL_RULINGS) -> np.ndarray:
+    """Paint ruling lines in paper colour; the same object back when a page has none, or fewer
+    than ``min_vertical_lines`` vertical ones of one height (no table, no digit boxes): on other
+    pages erasing lines cost more than it gave (Decree 30 underlines, a card's frame, noise)."""
+    mask = ruling_mask(gray, dpi=dpi, min_vertical_lines=min_vertical_lines)
     if not np.any(mask):
         return gray
     cleaned = gray.copy()

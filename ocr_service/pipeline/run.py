@@ -22,7 +22,7 @@ from ocr_service.pipeline.codes import blank_codes, read_qr_codes
 from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
-from ocr_service.pipeline.preprocess import preprocess, rotate_quarter, to_gray
+from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, preprocess, remove_rulings, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
     has_usable_text,
@@ -126,6 +126,13 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     # QR codes: decoded for the extractors, then blanked so OCR does not read them as text.
     codes = read_qr_codes(to_gray(prep.display), dpi=prep.dpi) if opts.read_codes else ()
     prep = replace(prep, gray=blank_codes(prep.gray, codes))
+    # Rulings: table borders and digit boxes, which Tesseract reads as "|", "[" or "_" and which
+    # join cells into one line; erased at the resolution OCR sees, after the QR codes are blanked
+    # (their module columns look like rulings).
+    if opts.preprocess.remove_rulings:
+        cleaned = remove_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS)
+        if cleaned is not prep.gray:
+            prep = replace(prep, gray=cleaned, steps=prep.steps + ("rulings",))
     try:
         words, hocr = _ocr(prep.gray, prep.dpi, opts)
     except OcrTimeout as exc:

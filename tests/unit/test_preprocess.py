@@ -139,3 +139,16 @@ def test_a_dark_bar_with_light_text_is_not_a_ruling() -> None:
     gray[100:180, 100:1400] = 30  # a shaded table header, 80 px tall
     gray[120:160, 300:330] = 255  # its light lettering
     assert remove_rulings(gray, dpi=300) is gray
+
+
+def test_rulings_are_left_alone_without_a_table_or_digit_boxes() -> None:
+    from ocr_service.pipeline.preprocess import remove_rulings
+
+    # A Decree 30 underline and a card-like frame: lines, but no row of equal vertical rulings.
+    gray = np.full((800, 1800), 255, np.uint8)
+    gray[150:153, 200:700] = 0  # underline
+    gray[300:700, 100:102] = 0  # frame sides of assorted heights
+    gray[300:580, 400:402] = 0
+    gray[300:600, 1700:1702] = 0
+    assert remove_rulings(gray, dpi=300) is gray
+    assert remove_rulings(gray, dpi=300, min_vertical_lines=0) is not gray  # the old rule erased them
