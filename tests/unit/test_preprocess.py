@@ -152,3 +152,16 @@ def test_rulings_are_left_alone_without_a_table_or_digit_boxes() -> None:
     gray[300:600, 1700:1702] = 0
     assert remove_rulings(gray, dpi=300) is gray
     assert remove_rulings(gray, dpi=300, min_vertical_lines=0) is not gray  # the old rule erased them
+
+
+def test_small_print_is_doubled_and_body_text_is_not(clean_gray: np.ndarray) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    card = Image.new("L", (1500, 1250), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", 24)  # a card's 6 pt print
+    for i in range(12):
+        ImageDraw.Draw(card).text((100, 100 + 60 * i), "Nơi thường trú / Place of residence: Bản Khe Nghè", font=font, fill=0)
+    small = P.preprocess(np.asarray(card), dpi=300, opts=PreprocessOptions())
+    assert "small_text" in small.steps and small.dpi == 600 and small.gray.shape == (2500, 3000)
+    body = P.preprocess(clean_gray, dpi=300, opts=PreprocessOptions())
+    assert "small_text" not in body.steps and body.dpi == 300
