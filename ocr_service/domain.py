@@ -27,14 +27,19 @@ def nfc(text: str) -> str:
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 
 
-def local_date(moment: datetime) -> date:
-    """The calendar day in Vietnam of an instant: what dates a dossier (unit validity, periods, rollout).
+def local_time(moment: datetime) -> datetime:
+    """An instant as Vietnam's clock shows it.
 
     A naive value is UTC: that is how timestamps are stored (SQLite drops the offset, so
     every timestamp is written in UTC; see ``storage.dossiers.create_dossier``).
     """
     aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-    return aware.astimezone(VIETNAM).date()
+    return aware.astimezone(VIETNAM)
+
+
+def local_date(moment: datetime) -> date:
+    """The calendar day in Vietnam of an instant: what dates a dossier (unit validity, periods, rollout)."""
+    return local_time(moment).date()
 
 
 class MediaType(str, enum.Enum):

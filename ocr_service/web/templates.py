@@ -6,15 +6,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from ocr_service.domain import local_date, local_time
 from ocr_service.web.messages import DEFAULT_ERROR_VI, ERROR_TEXT_VI
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 ROLE_NAMES = {"clerk": "Cán bộ tiếp nhận", "qa": "Cán bộ kiểm tra", "admin": "Quản trị", "system": "Hệ thống"}
 
 
@@ -38,7 +37,7 @@ def vi_date(value: date | datetime | str | None) -> str:
     if isinstance(value, str):
         value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
-        value = _local(value).date()
+        value = local_date(value)
     return value.strftime("%d/%m/%Y")
 
 
@@ -48,7 +47,7 @@ def vi_datetime(value: datetime | str | None) -> str:
         return ""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return _local(value).strftime("%H:%M %d/%m/%Y")
+    return local_time(value).strftime("%H:%M %d/%m/%Y")
 
 
 def vi_month(value: date | datetime | str) -> str:
@@ -56,11 +55,6 @@ def vi_month(value: date | datetime | str) -> str:
     if isinstance(value, str):
         value = date.fromisoformat(value[:10] if len(value) > 7 else value + "-01")
     return f"tháng {value.month}/{value.year}"
-
-
-def _local(value: datetime) -> datetime:
-    # SQLite hands timestamps back naive; they are stored as UTC.
-    return (value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))).astimezone(VIETNAM)
 
 
 def _build() -> Jinja2Templates:
