@@ -21,7 +21,7 @@ from extractors.common import (
     kind_id,
     kind_name,
     kind_sex,
-    kind_text,
+    kind_place,
     kind_words,
     kind_year,
     read,
@@ -100,8 +100,8 @@ class BirthCertificateExtractor:
         f["sex"] = sex
         f["ethnicity"] = read(layout, B_ETH, kind_words, stop=stop, start=body_start, end=child_end)
         f["nationality"] = read(layout, B_NAT, kind_words, stop=stop, start=body_start, end=child_end)
-        f["place_of_birth"] = read(layout, B_POB, kind_text, stop=stop, start=body_start, end=child_end, max_segments=2)
-        f["hometown"] = read(layout, B_HOME, kind_text, stop=stop, start=body_start, end=child_end, max_segments=2)
+        f["place_of_birth"] = read(layout, B_POB, kind_place, stop=stop, start=body_start, end=child_end, max_segments=2)
+        f["hometown"] = read(layout, B_HOME, kind_place, stop=stop, start=body_start, end=child_end, max_segments=2)
         id_field = read(layout, B_ID, kind_id, stop=stop, start=body_start, end=child_end)
         id_field, dob, sex = cross_check(id_field, dob=dob, sex=sex)
         f["id_number"], f["date_of_birth"], f["sex"] = id_field, dob, sex
@@ -120,10 +120,10 @@ class BirthCertificateExtractor:
                 "birth_year": read(layout, B_YEAR, kind_year, stop=stop, start=at.end(), end=end),
                 "ethnicity": read(layout, B_ETH, kind_words, stop=stop, start=at.end(), end=end),
                 "nationality": read(layout, B_NAT, kind_words, stop=stop, start=at.end(), end=end),
-                "residence": read(layout, B_RES, kind_text, stop=stop, start=at.end(), end=end, max_segments=2),
+                "residence": read(layout, B_RES, kind_place, stop=stop, start=at.end(), end=end, max_segments=2),
             }
             f[key] = {k: v for k, v in f[key].items() if v is not None}  # type: ignore[union-attr]
-        f["registration_place"] = read(layout, B_REG_PLACE, kind_text, stop=stop, max_segments=2)
+        f["registration_place"] = read(layout, B_REG_PLACE, kind_place, stop=stop, max_segments=2)
         f["registration_date"] = read(layout, B_REG_DATE, kind_date, stop=stop)
         f["issue_date"] = _declaration_date(layout)
         sign = layout.find(_SIGN_HEAD)
@@ -213,7 +213,7 @@ class ResidenceDeclarationExtractor:
         f: dict[str, object] = {}
         stop = _R_STOP
         f["document_type"] = Field("TỜ KHAI THAY ĐỔI THÔNG TIN CƯ TRÚ", "", 100.0, None, None)
-        f["addressee"] = read(layout, R_TO, kind_text, stop=stop, max_segments=2)
+        f["addressee"] = read(layout, R_TO, kind_place, stop=stop, max_segments=2)
         head_at = layout.find(R_HEAD.pattern)
         name_end = head_at.start() if head_at else None
         f["full_name"] = read(layout, R_NAME, _upper_name, stop=stop, end=name_end)
@@ -237,9 +237,9 @@ class ResidenceDeclarationExtractor:
                 id_field = id_field.flagged("head_id_disagrees")
                 head_id = head_id.flagged("head_id_disagrees")
                 f["id_number"], f["household_head_id_number"] = id_field, head_id
-        content = read(layout, R_CONTENT, kind_text, stop=stop, max_segments=4)
+        content = read(layout, R_CONTENT, kind_place, stop=stop, max_segments=4)
         f["request_content"] = content.with_value(content.value.rstrip(".")) if content else None
-        current = read(layout, R_CURRENT, kind_text, stop=stop, max_segments=3)
+        current = read(layout, R_CURRENT, kind_place, stop=stop, max_segments=3)
         f["current_residence"] = current.with_value(current.value.rstrip(".")) if current else None
         members, member_people = self._members(layout)
         f["members"] = members
@@ -358,8 +358,8 @@ class IdCardFrontExtractor:
         sex = read(layout, C_SEX, kind_sex, stop=stop)
         f["date_of_birth"], f["sex"] = dob, sex
         f["nationality"] = read(layout, C_NAT, kind_words, stop=stop)
-        f["place_of_origin"] = read_wrapped(layout, C_ORIGIN, kind_text, stop=stop, lines=2)
-        f["place_of_residence"] = read_wrapped(layout, C_RES, kind_text, stop=stop, lines=2)
+        f["place_of_origin"] = read_wrapped(layout, C_ORIGIN, kind_place, stop=stop, lines=2)
+        f["place_of_residence"] = read_wrapped(layout, C_RES, kind_place, stop=stop, lines=2)
         f["expiry_date"] = self._expiry(layout)
         qr = card_qr(layout)
         if qr is not None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from extractors.gazetteer import normalize_place
 from extractors.identity import id_problems
 from extractors.layout import Field, Layout
 from extractors.text import (
@@ -116,6 +117,16 @@ def kind_text(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:
     value = clean_spaces(m.group())
     problems = ("junk_characters",) if re.search(r"[|{}\[\]<>~_¬\\]", value) else ()
     return value, m.start(), m.end(), problems
+
+
+def kind_place(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:
+    """An address: free text with its kinds of place and known unit names respelled
+    (``extractors.gazetteer.normalize_place``); the raw text keeps what was read."""
+    found = kind_text(text)
+    if found is None:
+        return None
+    value, start, end, problems = found
+    return normalize_place(value), start, end, problems
 
 
 def kind_year(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:

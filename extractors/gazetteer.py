@@ -7,6 +7,7 @@ wrong diacritic ("Trung Sớn") is put back to its one known spelling ("Trung S�
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from extractors.text import clean_spaces, fold
@@ -39,6 +40,54 @@ def canonical_place(text: str) -> str | None:
     if not spellings or len(spellings) != 1:
         return None
     return next(iter(spellings))
+
+
+# Kinds of place an address names, folded -> as printed; longest first so "thi xa" wins over "xa".
+UNIT_KINDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "phuong": "phường",
+              "huyen": "huyện", "tinh": "tỉnh", "xa": "xã"}
+VILLAGE_KINDS = {"to dan pho": "tổ dân phố", "khu pho": "khu phố", "thon": "thôn", "xom": "xóm"}
+_KIND_AT = re.compile(r"(?:(?<=\s)|^)(?P<kind>" + "|".join(sorted({*UNIT_KINDS, *VILLAGE_KINDS}, key=len, reverse=True))
+                      + r")\s+(?=\w)")
+
+
+def normalize_place(text: str) -> str:
+    """An address with the kinds of place spelled right and known unit names in their gazetteer
+    spelling: "Tố dân phố số 14, xầ Tăng Tiến, huyện Việt Yên, tính Bắc Giang" → "Tổ dân phố số 14,
+    xã Tăng Tiến, huyện Việt Yên, tỉnh Bắc Giang".
+
+    Part by part (between commas and semicolons). A kind is respelled where it begins the part and
+    a name follows, or anywhere in it when a name the gazetteer knows follows ("Công an xã …"); that
+    name is then respelled too. The folded letters must match exactly, so only marks change, never a letter.
+    """
+    return "".join(_normalize_part(p) for p in re.split(r"([,;])", text))
+
+
+def _normalize_part(part: str) -> str:
+    folded = fold(part)
+    for m in _KIND_AT.finditer(folded):
+        kind = m["kind"]
+        tail = part[m.end():].strip()
+        known = canonical_place(tail) if kind in UNIT_KINDS else None
+        # At the start of a part a kind needs no known name, only a name-like word after it
+        # (capital or number: "Thôn Đông Bụt", "Xóm 3"); "tổ dân phố" cannot be anything else.
+        at_start = not folded[: m.start()].strip() and (kind == "to dan pho" or tail[:1].isupper() or tail[:1].isdigit())
+        if known is None and not at_start:
+            continue
+        printed = _like(part[m.start(): m.start() + len(kind)], UNIT_KINDS.get(kind) or VILLAGE_KINDS[kind])
+        rest = part[m.start() + len(kind):]
+        if known is not None:
+            rest = rest[: len(rest) - len(rest.lstrip())] + _like(tail, known) + part[len(part.rstrip()):]
+        return part[: m.start()] + printed + rest
+    return part
+
+
+def _like(original: str, spelled: str) -> str:
+    """``spelled`` in the case of ``original``: all capitals, first capital, or as spelled."""
+    if original.isupper() and len(original) > 1:
+        return spelled.upper()
+    if original[:1].isupper():
+        return spelled[:1].upper() + spelled[1:]
+    return spelled
 
 
 def is_known_place(text: str) -> bool:

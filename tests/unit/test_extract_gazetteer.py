@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.gazetteer import canonical_place, is_known_place
+import pytest
+
+from extractors.gazetteer import canonical_place, is_known_place, normalize_place
 from extractors.units_data import UNITS
 from storage.seed.units import all_units
 
@@ -16,3 +18,30 @@ def test_canonical_place_restores_diacritics() -> None:
     assert canonical_place("huyện Lục Ngạn") == "Lục Ngạn"
     assert canonical_place("Nowhere") is None
     assert is_known_place("Tân Sỏi") and not is_known_place("Tan Soi")
+
+
+@pytest.mark.parametrize(
+    ("read", "expected"),
+    [
+        ("Tố dân phố số 14, xầ Tăng Tiến, huyện Việt Yên, tính Bắc Giang",
+         "Tổ dân phố số 14, xã Tăng Tiến, huyện Việt Yên, tỉnh Bắc Giang"),
+        ("Bệnh viện Sản Nhi tính Bắc Giang", "Bệnh viện Sản Nhi tỉnh Bắc Giang"),
+        ("Công an huyện Yên Thể, tỉnh Bắc Giang", "Công an huyện Yên Thế, tỉnh Bắc Giang"),
+        ("THÔN ĐÔNG, XẪ HỒNG THÁI", "THÔN ĐÔNG, XÃ HỒNG THÁI"),
+    ],
+)
+def test_addresses_get_their_kinds_and_known_names_respelled(read: str, expected: str) -> None:
+    assert normalize_place(read) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Số 211, đường Hùng Vương; thời hạn tạm trú đến ngày 18/05/2023",  # nothing to respell
+        "Công an xã Tiến Thẳng",  # a commune the gazetteer does not know, not at the start: left as read
+        "Bản Khe Nghè, Ngọc Vân, Tân Yên",  # names without a kind
+        "Tinh thần trách nhiệm",  # a kind's letters not followed by a place
+    ],
+)
+def test_addresses_without_a_certain_respelling_are_left_alone(text: str) -> None:
+    assert normalize_place(text) == text
