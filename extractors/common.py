@@ -40,6 +40,7 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
     """The first run of two to six letter-only words (junk before it skipped), capitalized."""
     words = list(_NAME_TOKEN.finditer(text))
     run: list[re.Match[str]] = []
+    skipped_letters = False
     for m in words:
         token = m.group().strip(".,;:")
         ok = bool(NAME_WORD.fullmatch(token)) and (not upper_only or token.isupper()) and (
@@ -52,12 +53,18 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
             break
         elif m.start() > 12:  # only a little junk may precede the name
             return None
+        else:
+            skipped_letters = skipped_letters or sum(ch.isalpha() for ch in token) >= 2
     if len(run) < 2:
         return None
     start, end = run[0].start(), run[-1].end()
     raw = text[start:end].rstrip(".,;:")
     value = capitalize_name(raw)
     problems = tuple(name_problems(value))
+    if skipped_letters:
+        # Letters just before the name that do not read as a name word ("-Đỉnh Kim Thơm", a
+        # signature across the surname) may be the name's own first word: a person checks.
+        problems += ("name_may_be_cut",)
     if "name_unknown_surname" in problems:
         value = repair_surname(value)  # still flagged: a suggestion for the reviewer
     return value, start, start + len(raw), problems

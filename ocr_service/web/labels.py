@@ -85,6 +85,7 @@ PROBLEMS_VI = {
     "date_in_words_disagrees": "ngày bằng chữ không khớp ngày bằng số",
     "name_word_count": "số chữ trong họ tên bất thường",
     "name_unknown_surname": "họ không có trong danh sách họ thường gặp",
+    "name_may_be_cut": "có chữ lạ ngay trước họ tên: có thể thiếu chữ đầu",
     "junk_characters": "có ký tự lạ",
     "unknown_title": "chức danh không có trong danh mục",
     "unknown_relation": "quan hệ không có trong danh mục",

@@ -147,3 +147,12 @@ def test_a_repaired_surname_still_goes_to_review() -> None:
 
     value, _start, _end, problems = kind_name("LỄ TRỌNG THỦY")
     assert value == "Lê Trọng Thủy" and "name_unknown_surname" in problems
+
+
+def test_a_name_after_skipped_letters_may_be_cut_and_goes_to_review() -> None:
+    from extractors.common import kind_name
+
+    value, _start, _end, problems = kind_name("-Đỉnh Kim Thơm")
+    assert value == "Kim Thơm" and "name_may_be_cut" in problems
+    value, _start, _end, problems = kind_name(": Đinh Kim Thơm")
+    assert value == "Đinh Kim Thơm" and "name_may_be_cut" not in problems
