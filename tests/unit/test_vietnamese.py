@@ -89,3 +89,16 @@ def test_ruling_remnants_are_dropped_and_a_hyphen_kept() -> None:
     fixed, corrections = correct_words(_words("————", "Độc", "lập", "-", "Tự", "do", "|", "=—="))
     assert [w.text for w in fixed] == ["Độc", "lập", "-", "Tự", "do"]
     assert [c.rule for c in corrections] == ["ruling_remnant"] * 3
+
+
+def test_the_ocr_blacklist_forbids_no_vietnamese_letter() -> None:
+    import unicodedata
+
+    from ocr_service.pipeline.ocr import CHARACTER_BLACKLIST
+
+    vowels, consonants = set("aăâeêioôơuưy"), set("bcdđghklmnpqrstvxfjwz")
+    tones = ("", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+    letters = consonants | {unicodedata.normalize("NFC", v + t) for v in vowels for t in tones}
+    letters |= {c.upper() for c in letters}
+    assert not set(CHARACTER_BLACKLIST) & letters
+    assert " " not in CHARACTER_BLACKLIST and "'" not in CHARACTER_BLACKLIST
