@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ocr_service.domain import nfc
+from ocr_service.vietnamese import SURNAMES
 
 # --- Folding ----------------------------------------------------------------------------
 
@@ -269,13 +270,6 @@ VI_LETTERS = "a-zA-Zàáảãạăằắẳẵặâầấẩẫậèéẻẽẹ�
               "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ"
 NAME_WORD = re.compile(rf"[{VI_LETTERS}]+")
 
-# Common Vietnamese surnames (họ): over 99% of the population carries one of these.
-SURNAMES = frozenset(nfc(s) for s in (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Lâm "
-    "Phùng Mai Tô Hà Tạ Lương Đinh Cao Lưu Văn Quách Thái Chu Châu Hứa Kiều Lại Lục Mạc Nông Triệu Tăng Từ "
-    "Thân Giáp Khúc Ông Ninh Đàm Diệp Hầu Tống Nghiêm Lã Lò Hoàng Doãn La Âu Quan Khổng Kim Trình Đồng Vi "
-    "Hà Tiêu Thạch Sầm Sái Mẫn Chử Đồng Bạch Nhữ Ứng Viên Phó Bế Hoàng Lăng Ma Lù Quàng Cầm Khuất Mã Vy"
-).split())
 
 # A well-formed syllable: at most one tone mark, letters only, a vowel somewhere.
 _TONED = set("àáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ")

@@ -200,6 +200,8 @@ class OcrOptions:
     reading_order: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
+    # Marks restored by the syllable bigram model (pipeline.diacritics), each change traced.
+    restore_marks: bool = True
     # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
     read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)

@@ -50,6 +50,15 @@ RHYMES = frozenset(
     """.split()
 )
 
+# Common Vietnamese surnames (họ): over 99% of the population carries one of these.
+SURNAMES = frozenset(unicodedata.normalize("NFC", s) for s in (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đoàn Vương Trịnh Trương Lâm "
+    "Phùng Mai Tô Hà Tạ Lương Đinh Cao Lưu Văn Quách Thái Chu Châu Hứa Kiều Lại Lục Mạc Nông Triệu Tăng Từ "
+    "Thân Giáp Khúc Ông Ninh Đàm Diệp Hầu Tống Nghiêm Lã Lò Hoàng Doãn La Âu Quan Khổng Kim Trình Đồng Vi "
+    "Hà Tiêu Thạch Sầm Sái Mẫn Chử Đồng Bạch Nhữ Ứng Viên Phó Bế Hoàng Lăng Ma Lù Quàng Cầm Khuất Mã Vy"
+).split())
+
+
 _FRONT = ("i", "e", "ê", "y")
 _CHECKED = ("c", "ch", "p", "t")
 

@@ -18,8 +18,10 @@ import numpy as np
 
 from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
+from ocr_service.language import model as language_model
 from ocr_service.pipeline.codes import blank_codes, read_qr_codes
 from ocr_service.pipeline.correct import correct_words
+from ocr_service.pipeline.diacritics import restore_diacritics
 from ocr_service.pipeline.layout import reading_order
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
 from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, preprocess, remove_rulings, rotate_quarter, to_gray
@@ -155,10 +157,14 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
         else:
             rotation = 0
 
-    # Post-correction: letters-only tokens the orthography says are misread; raw text kept.
+    # Post-correction: letters-only tokens the orthography says are misread, then marks the
+    # syllable model restores; raw text kept.
     raw_text, corrections = "", ()
     if opts.correct:
         corrected, changes = correct_words(words)
+        if opts.restore_marks:
+            corrected, restored = restore_diacritics(corrected, language_model())
+            changes += restored
         if changes:
             raw_text, words = words_to_text(words), corrected
             corrections = tuple(c.as_dict() for c in changes)

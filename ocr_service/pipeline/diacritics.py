@@ -1,0 +1,280 @@
+"""Lost, added and swapped Vietnamese marks put back by a syllable bigram model.
+
+Tesseract's worst Vietnamese errors keep a word's letters and damage its marks: bold capitals lose
+them ("CỘNG HOA XA HỌI" for "CỘNG HÒA XÃ HỘI"), small print swaps them ("nhần dần" for "nhân
+dân", "chính quyên"). Each such token is one of the syllables that share its skeleton (its letters
+without any mark): the candidates. On each line the most likely sequence of candidates is found
+(Viterbi) under
+
+    score = Σ log P(syllable | previous syllable)   (``ocr_service.language``, legal text)
+          − Σ cost of the marks changed              (the channel: how likely Tesseract misread them)
+
+where a changed tone, vowel mark or đ costs what such a misread is rare at the word's confidence
+(``MARK_ERROR_RATE``, measured on a calibration corpus that is not the bench's). A token is changed only when
+
+* the token as read is not a syllable at all (then the best candidate wins), or
+* the best sequence beats the best one that keeps the token as read by ``MARGIN`` (log odds), and
+  the new syllable is seen in the corpus beside one of its neighbours (a bigram). Names and rare words, where only unigram
+  frequency would speak ("THUY" → the commoner "thủy"), are therefore left as read.
+
+Never touched: lower-case words Tesseract read at ``KEEP_CONFIDENCE`` or more, capitalized
+syllables beside another capitalized one in running text (names: "Hoàng Văn Thụ" must not become
+"Văn Thư"), a name in capitals (a run of two to six capitalized syllables starting with what
+could be a surname: only a first syllable that is no surname but can be just one with other marks
+is respelled, "TRÂN" → "TRẦN", rule ``surname``, and a token that is no syllable is restored),
+tokens with digits or other non-letters inside (numbers, dates, ID numbers, codes),
+lines with no Vietnamese mark that hold a word Vietnamese cannot spell (English on a bilingual
+card: "REPUBLIC OF VIET NAM" stays), and words with no other candidate. Every token is also put in
+the traditional tone placement ("hoà" → "hòa"), the one convention of our output.
+
+A changed word keeps its box; its confidence is capped at ``RESTORED_CONFIDENCE`` when the margin
+was narrow, so a field built on a guess goes to review. Each change is a ``Correction`` (rule
+``syllable_lm`` or ``tone_placement``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import cache
+
+from ocr_service.domain import Word, nfc
+from ocr_service.language import BOUNDARY, Model, old_style, skeleton
+from ocr_service.pipeline.correct import Correction
+from ocr_service.vietnamese import SURNAMES, has_vietnamese_marks, is_syllable
+
+MARGIN = math.log(8.0)
+SURE_MARGIN = math.log(200.0)
+RESTORED_CONFIDENCE = 80.0
+KEEP_CONFIDENCE = 95.0
+MAX_CANDIDATES = 8
+_EDGES = re.compile(r"^(?P<lead>[^\w]*)(?P<core>[^\W\d_]+)(?P<trail>[^\w]*)$")
+_BREAKS = set(".;:!?()[]\"“”")
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+
+
+# P(a word's marks are wrong | Tesseract's confidence in it), measured on a calibration corpus
+# that is not the bench's (``python -m samples generate --seed 7 --per-type 2``, 30 documents,
+# 8,300 words aligned to their truth): 0.4% at 95 and above, 2-4% from 90, 10-14% from 75, about
+# 16% below. Capitals lose marks about twice as often below 93 (24% against 10% at 85-90).
+MARK_ERROR_RATE = ((95.0, 0.004), (90.0, 0.03), (75.0, 0.12), (0.0, 0.16))
+CAPITALS_FACTOR = 2.0
+EXTRA_CHANGE_COST = -math.log(0.3)
+
+
+def mark_error_rate(confidence: float, capitals: bool) -> float:
+    rate = next(p for floor, p in MARK_ERROR_RATE if confidence >= floor)
+    if capitals and confidence < 93.0:
+        rate *= CAPITALS_FACTOR
+    return min(rate, 0.5)
+
+
+def change_cost(observed: str, candidate: str, confidence: float, capitals: bool) -> float:
+    """-log P(Tesseract read ``observed`` | the paper said ``candidate``), both lower case, same skeleton:
+    the first changed mark costs what a misread at this confidence is rare, each further one more."""
+    if observed == candidate:
+        return 0.0
+    a, b = _marks(observed), _marks(candidate)
+    changes = sum(x != y for x, y in zip(a[0], b[0])) + (a[1] != b[1])
+    return -math.log(mark_error_rate(confidence, capitals)) + (changes - 1) * EXTRA_CHANGE_COST
+
+
+def _marks(syllable: str) -> tuple[tuple[str, ...], str]:
+    """Each letter's vowel mark / đ (tone removed), and the tone."""
+    letters, tone = [], ""
+    for ch in syllable:
+        parts = unicodedata.normalize("NFD", ch)
+        tone += "".join(c for c in parts if c in _TONE_MARKS)
+        letters.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONE_MARKS)))
+    return tuple(letters), tone
+
+
+def restore_diacritics(words: Sequence[Word], model: Model) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
+    """The words with marks restored, and the changes (indexes into ``words``).
+
+    Runs of syllables are cut at sentence punctuation and at anything that is not a word of
+    letters; within a block a run goes on from one line to the next (wrapped text, a table header
+    cell "Số định danh cá / nhân"), but a line of English or a name in capitals stands alone.
+    """
+    out = list(words)
+    corrections: list[Correction] = []
+    for run in _runs(words):
+        _restore_run(words, run, model, out, corrections)
+    return tuple(out), tuple(corrections)
+
+
+def _runs(words: Sequence[Word]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    current: list[int] = []
+    previous_block: int | None = None
+    for line in _lines(words):
+        if words[line[0]].block != previous_block and current:
+            runs.append(current)
+            current = []
+        previous_block = words[line[0]].block
+        cores = [m["core"] for m in (_EDGES.match(words[i].text) for i in line) if m]
+        if not cores or _is_english(cores):
+            runs.append(current)
+            current = []
+            continue
+        for i in line:
+            m = _EDGES.match(words[i].text)
+            if m is None:
+                runs.append(current)
+                current = []
+                continue
+            current.append(i)
+            if any(ch in _BREAKS for ch in m["trail"]):
+                runs.append(current)
+                current = []
+        if _is_name([_EDGES.match(words[i].text)["core"] for i in current if words[i].line == words[line[0]].line]):  # type: ignore[index]
+            runs.append(current)  # a name ends its line's run: it is no context for the next line
+            current = []
+    runs.append(current)
+    return [r for r in runs if r]
+
+
+def _lines(words: Sequence[Word]) -> list[list[int]]:
+    lines: list[list[int]] = []
+    for i, word in enumerate(words):
+        if lines and (words[lines[-1][0]].block, words[lines[-1][0]].line) == (word.block, word.line):
+            lines[-1].append(i)
+        else:
+            lines.append([i])
+    return lines
+
+
+def _is_english(cores: list[str]) -> bool:
+    """A bilingual card's English ("SOCIALIST REPUBLIC OF VIET NAM"): a line without a Vietnamese
+    mark holding a word Vietnamese cannot spell, or one where such words are two and 40% or more."""
+    foreign = sum(not is_syllable(c) for c in cores)
+    if not any(has_vietnamese_marks(c) for c in cores):
+        return foreign > 0
+    return foreign >= 2 and foreign >= 0.4 * len(cores)  # a mark misread into English ("OF VIẾT NAM")
+
+
+def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[Word], corrections: list[Correction]) -> None:
+    if not run:
+        return
+    observed = [old_style(_EDGES.match(words[i].text)["core"].lower()) for i in run]  # type: ignore[index]
+    cores = [_EDGES.match(words[i].text)["core"] for i in run]  # type: ignore[index]
+    by_line: dict[int, list[int]] = {}
+    for k, i in enumerate(run):
+        by_line.setdefault(words[i].line, []).append(k)
+    name_lines = [ks for ks in by_line.values() if _is_name([cores[k] for k in ks])]
+    named = {k for ks in name_lines for k in ks}
+    for ks in name_lines:
+        surname = _surname_for(observed[ks[0]])
+        if surname is not None:
+            _apply(words, out, corrections, run[ks[0]], surname, "surname", min(words[run[ks[0]]].confidence, RESTORED_CONFIDENCE))
+    options: list[list[tuple[str, float]]] = []
+    for k, (i, obs) in enumerate(zip(run, observed)):
+        word, core = words[i], cores[k]
+        capitals = core.isupper() and len(core) > 1
+        if is_syllable(obs) and (k in named or _kept_as_read(word.confidence, capitals) or _in_proper_name(cores, k)):
+            options.append([(obs, 0.0)])
+            continue
+        candidates = [obs] + [c for c in model.variants(obs)[:MAX_CANDIDATES] if c != obs]
+        options.append([(c, change_cost(obs, c, word.confidence, capitals)) for c in candidates])
+    best, best_score = _viterbi(options, model)
+    for k, i in enumerate(run):
+        chosen, obs = best[k], observed[k]
+        raw = _EDGES.match(words[i].text)["core"]  # type: ignore[index]
+        if chosen == obs:
+            if obs != raw.lower():
+                _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
+            continue
+        kept = list(options)
+        kept[k] = [(obs, 0.0)]
+        _, kept_score = _viterbi(kept, model)
+        margin = best_score - kept_score
+        left = best[k - 1] if k > 0 else None
+        right = best[k + 1] if k + 1 < len(best) else None
+        supported = (left is not None and model.bigram(left, chosen) > 0) or (right is not None and model.bigram(chosen, right) > 0)
+        # A token that is no syllable cannot be right: the best candidate wins on any margin.
+        if is_syllable(obs) and (margin < MARGIN or not supported):
+            if obs != raw.lower():
+                _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
+            continue
+        confidence = words[i].confidence if margin >= SURE_MARGIN else min(words[i].confidence, RESTORED_CONFIDENCE)
+        _apply(words, out, corrections, i, chosen, "syllable_lm", confidence)
+
+
+def _kept_as_read(confidence: float, capitals: bool) -> bool:
+    """A lower-case word read at ``KEEP_CONFIDENCE`` or more is wrong 0.4% of the time; the corpus
+    is too small to overrule such odds reliably (on the calibration corpus it was right as often as
+    wrong there: "tài khoản" → "tại khoản", common in legal text). Capitals lose marks even then."""
+    return confidence >= KEEP_CONFIDENCE and not capitals
+
+
+def _title(core: str) -> bool:
+    return core[:1].isupper() and (len(core) == 1 or core[1:].islower())
+
+
+def _in_proper_name(cores: list[str], k: int) -> bool:
+    """A capitalized syllable beside another one in running text ("phường Hoàng Văn Thụ"): a name,
+    about which the corpus knows nothing ("văn thư" would win)."""
+    return _title(cores[k]) and ((k > 0 and _title(cores[k - 1])) or (k + 1 < len(cores) and _title(cores[k + 1])))
+
+
+_SURNAME_SKELETONS = frozenset(skeleton(s) for s in SURNAMES)
+
+
+def _is_name(cores: list[str]) -> bool:
+    """A person's name in capitals ("TRẦN NGỌC THÚY" after "Họ và tên:"): two to six capitalized
+    syllables, the first of which could be a surname. The corpus knows no names; the extractors
+    check surnames against their list."""
+    return (2 <= len(cores) <= 6 and all(c.isupper() for c in cores)
+            and skeleton(cores[0]) in _SURNAME_SKELETONS)
+
+
+@cache
+def _surnames_by_skeleton() -> dict[str, tuple[str, ...]]:
+    groups: dict[str, list[str]] = {}
+    for name in SURNAMES:
+        groups.setdefault(skeleton(name), []).append(old_style(name.lower()))
+    return {k: tuple(sorted(set(v))) for k, v in groups.items()}
+
+
+def _surname_for(observed: str) -> str | None:
+    """The one surname a name's first syllable can be with other marks ("trân", "lễ", "nguyên" →
+    "trần", "lê", "nguyễn"); None when it is a surname already, or is none, or could be two."""
+    options = _surnames_by_skeleton().get(skeleton(observed), ())
+    if observed in options or len(options) != 1:
+        return None
+    return options[0]
+
+
+def _viterbi(options: list[list[tuple[str, float]]], model: Model) -> tuple[list[str], float]:
+    """The best candidate sequence and its score, from a boundary to a boundary."""
+    scores = {BOUNDARY: (0.0, [])}  # last syllable -> (score, path)
+    for candidates in options:
+        step: dict[str, tuple[float, list[str]]] = {}
+        for cand, cost in candidates:
+            best = max(((s + model.logp(cand, prev), path) for prev, (s, path) in scores.items()), key=lambda t: t[0])
+            step[cand] = (best[0] - cost, best[1] + [cand])
+        scores = step
+    final = max(((s + model.logp(BOUNDARY, prev), path) for prev, (s, path) in scores.items()), key=lambda t: t[0])
+    return final[1], final[0]
+
+
+def _apply(words: Sequence[Word], out: list[Word], corrections: list[Correction], i: int, syllable: str, rule: str,
+           confidence: float) -> None:
+    word = words[i]
+    m = _EDGES.match(word.text)
+    assert m is not None
+    core = m["core"]
+    if core.isupper() and len(core) > 1:
+        new_core = syllable.upper()
+    elif core[0].isupper():
+        new_core = syllable[0].upper() + syllable[1:]
+    else:
+        new_core = syllable
+    text = nfc(m["lead"] + new_core + m["trail"])
+    if text == word.text:
+        return
+    out[i] = replace(word, text=text, confidence=confidence)
+    corrections.append(Correction(i, word.text, text, rule))
