@@ -86,6 +86,7 @@ PROBLEMS_VI = {
     "name_word_count": "số chữ trong họ tên bất thường",
     "name_unknown_surname": "họ không có trong danh sách họ thường gặp",
     "name_may_be_cut": "có chữ lạ ngay trước họ tên: có thể thiếu chữ đầu",
+    "degraded_page": "trang ảnh chất lượng kém (nhiều chữ không đọc được)",
     "junk_characters": "có ký tự lạ",
     "unknown_title": "chức danh không có trong danh mục",
     "unknown_relation": "quan hệ không có trong danh mục",

@@ -14,6 +14,7 @@ import pytest
 
 from bench.fields import TYPE_ALIASES, category, score_sample
 from extractors.base import Extraction, extract
+from extractors.review import leaves
 from extractors.schema import FIELDS_BY_TYPE, fields_schema
 from ocr_service.domain import MediaType, OcrDocument, page_from_dict
 
@@ -118,3 +119,17 @@ def test_a_conflicting_id_is_flagged_not_linked() -> None:
     assert truth["citizen_ids"][0] not in extraction.citizen_ids
     assert set(extraction.citizen_ids) == set(truth["citizen_ids"][1:])
     assert extraction.needs_review
+
+
+def test_nothing_on_a_degraded_page_is_accepted_or_linked() -> None:
+    doc, truth = _load(next(p for p in FIXTURES if p.stem == "decision-scan-000"))
+    before = extract(doc)
+    assert before.citizen_ids and not all(f["needs_review"] for _, f in leaves(before.fields))
+    # One word in five read as unreadable junk (below 60): a stamped or faded photo of the page.
+    pages = []
+    for page in doc.pages:
+        words = tuple(w if i % 5 else type(w)(w.text, w.bbox, 30.0, w.block, w.line) for i, w in enumerate(page.words))
+        pages.append(type(page)(**{**{f: getattr(page, f) for f in page.__slots__}, "words": words}))
+    after = extract(OcrDocument(doc.sha256, doc.media_type, tuple(pages)))
+    assert all(f["needs_review"] and "degraded_page" in f["review_reasons"] for _, f in leaves(after.fields))
+    assert after.citizen_ids == [] and after.needs_review
