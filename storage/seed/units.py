@@ -402,3 +402,15 @@ def find_by_name(text: str, day: date | None = None) -> tuple[UnitSeed, ...]:
                 return hits
     return ()
 
+
+
+def gazetteer_text() -> str:
+    """Every unit version written as an address line, "xã Tân Sỏi, huyện Yên Thế, tỉnh Bắc Giang.",
+    and as a heading in capitals: the place names for the OCR's syllable model
+    (``data/legal-corpus/don-vi-hanh-chinh.txt``; a unit test keeps that file equal to this)."""
+    lines = []
+    for unit in _UNITS:
+        chain = [unit, *ancestors(unit.code, unit.valid_from)]
+        lines.append(", ".join(f"{u.kind} {u.name}" for u in chain) + ".")
+        lines.append(f"{unit.kind} {unit.name}".upper() + ".")
+    return "\n".join(dict.fromkeys(lines)) + "\n"

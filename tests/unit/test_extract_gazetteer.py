@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from extractors.gazetteer import canonical_place, is_known_place, normalize_place
@@ -45,3 +47,10 @@ def test_addresses_get_their_kinds_and_known_names_respelled(read: str, expected
 )
 def test_addresses_without_a_certain_respelling_are_left_alone(text: str) -> None:
     assert normalize_place(text) == text
+
+
+def test_the_syllable_models_place_names_are_the_gazetteers() -> None:
+    from storage.seed.units import gazetteer_text
+
+    corpus = Path(__file__).resolve().parents[2] / "data" / "legal-corpus" / "don-vi-hanh-chinh.txt"
+    assert corpus.read_text(encoding="utf-8") == gazetteer_text(), "regenerate it: see data/legal-corpus/SOURCES.md"
