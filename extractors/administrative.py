@@ -232,6 +232,7 @@ class AdministrativeExtractor:
         if first < len(segs) and segs[first].x_center >= 0.5 and first not in right:
             right.insert(0, first)
         if recipients:
+            recipients = [r.with_value(_tidy_recipient(r.value)) for r in recipients]
             # One misread line shifts the list: if any item is doubtful, every item is.
             junk = [r for r in recipients if re.search(rf"[^0-9{VI_LETTERS} ,.;:()/\-–]", r.value)]
             if junk:
@@ -263,6 +264,15 @@ class AdministrativeExtractor:
         if names:
             out["signer_name"] = names[-1]
         return out
+
+
+def _tidy_recipient(item: str) -> str:
+    """A "Nơi nhận" item without the punctuation that ends it in the list ("…thành phố," "…(b/c);"),
+    and the archive line in its Decree 30 form, "Lưu: VT, <unit>" (a comma read as ";")."""
+    item = item.strip().rstrip(",;.").strip()
+    if fold(item).startswith("luu:"):
+        item = item.replace(";", ",")
+    return item
 
 
 _BODY_PREFIXES = {"uy ban nhan dan": "ỦY BAN NHÂN DÂN", "ubnd": "UBND"}

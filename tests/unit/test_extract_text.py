@@ -156,3 +156,12 @@ def test_a_name_after_skipped_letters_may_be_cut_and_goes_to_review() -> None:
     assert value == "Kim Thơm" and "name_may_be_cut" in problems
     value, _start, _end, problems = kind_name(": Đinh Kim Thơm")
     assert value == "Đinh Kim Thơm" and "name_may_be_cut" not in problems
+
+
+@pytest.mark.parametrize(("item", "tidy"), [("Chủ tịch, các PCT UBND thành phố,", "Chủ tịch, các PCT UBND thành phố"),
+                                            ("Lưu: VT; LĐTBXH.", "Lưu: VT, LĐTBXH"), ("UBND tỉnh (b/c);", "UBND tỉnh (b/c)"),
+                                            ("Như Điều 3;", "Như Điều 3")])
+def test_recipient_items_lose_their_list_punctuation(item: str, tidy: str) -> None:
+    from extractors.administrative import _tidy_recipient
+
+    assert _tidy_recipient(item) == tidy
