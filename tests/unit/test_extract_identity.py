@@ -113,3 +113,15 @@ def test_card_expiry_with_misread_slashes_goes_to_review() -> None:
     expiry = extract(_card_doc(lines, ())).fields["expiry_date"]
     assert expiry["value"] == "2027-08-22" and expiry["needs_review"]
     assert "date_separator_misread" in expiry["review_reasons"]
+
+
+@pytest.mark.parametrize("printed, corrected", [("024087584831", True), ("024087584811", False), ("02408758483", False)])
+def test_card_number_is_corrected_from_the_qr_only_one_digit_off(printed: str, corrected: bool) -> None:
+    from extractors.base import extract
+
+    lines = [line.replace("024087584836", printed) for line in CARD_LINES]
+    f = extract(_card_doc(lines, (CARD_QR,))).fields["id_number"]
+    if corrected:
+        assert f["value"] == "024087584836" and f["raw"] == printed
+    else:
+        assert f["value"] == printed and "qr_mismatch" in f["review_reasons"]
