@@ -45,16 +45,8 @@ def test_decode_cccd_qr_without_old_number() -> None:
     assert qr is not None and qr.old_id_number is None and qr.sex == "Nam"
 
 
-@pytest.mark.parametrize(
-    "text, code",
-    [("G22.61-240315-0012", "G22.61-240315-0012"), ("https://dichvucong.bacgiang.gov.vn/tra-cuu?MaHoSo=000.00.24.H05-240315-0012", "000.00.24.H05-240315-0012")],
-)
-def test_decode_one_stop_qr(text: str, code: str) -> None:
-    qr = decode_qr_payload(text)
-    assert qr is not None and qr.kind == "one_stop" and qr.dossier_code == code
-
-
-@pytest.mark.parametrize("text", ["", "hello", "999165329388||X|01011990|Nam|A|01012020", "1|2|3"])
+@pytest.mark.parametrize("text", ["", "hello", "999165329388||X|01011990|Nam|A|01012020", "1|2|3",
+                                  "H12.22-221201-0001"])  # a one-stop code: extractors.onestop
 def test_decode_rejects_other_text(text: str) -> None:
     assert decode_qr_payload(text) is None
 
