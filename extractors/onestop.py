@@ -105,14 +105,17 @@ def _pairs(text: str) -> list[tuple[str, str]] | None:
     if text.startswith("{"):
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than a payload is
             return None
         if not isinstance(data, dict):
             return None
         return [(str(k), str(v)) for k, v in data.items()
                 if isinstance(v, (str, int)) and not isinstance(v, bool)]
     if re.match(r"https?://", text, re.IGNORECASE):
-        parts = urlsplit(text)
+        try:
+            parts = urlsplit(text)
+        except ValueError:  # a malformed address ("http://[…")
+            return None
         query = "&".join(p for p in (parts.query, parts.fragment) if p)
         return parse_qsl(query, keep_blank_values=False)
     pairs = []

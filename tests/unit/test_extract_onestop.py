@@ -94,6 +94,8 @@ def test_parse_one_stop(text: str, expected: OneStopPayload) -> None:
         "MaDinhDanh=024223789971&TenGiayTo=Trích lục khai sinh",  # nothing that names a dossier
         "MaHoSo=" + "A" * 5000,
         "H12.22-221201-0001 extra",
+        "http://[abc?MaHoSo=H12.22-221201-0001",  # not an address urllib can split
+        '{"MaHoSo": ' + "[" * 2000 + "]" * 2000 + "}",  # nested too deep for the JSON parser
     ],
 )
 def test_parse_one_stop_rejects(text: str) -> None:
