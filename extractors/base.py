@@ -24,7 +24,9 @@ from extractors.layout import Field, Layout
 from ocr_service.domain import OcrDocument
 
 # 1.1: id_card_front gains qr_payload, old_id_number and issue_date (from the chip card's QR code).
-SCHEMA_VERSION = "1.1"
+# 1.2: every other type gains qr_payload, dossier_code and procedure_code (from the QR code of a
+#      paper issued through a one-stop system, Circular 01/2023/TT-VPCP).
+SCHEMA_VERSION = "1.2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,12 @@ def classify(layout: Layout) -> Extractor:
 
 
 def extract(doc: OcrDocument, *, policy: ReviewPolicy = DEFAULT_POLICY) -> Extraction:
-    """Classify the document, extract its fields, review them and link the citizens it names."""
+    """Classify the document, extract its fields (with a one-stop QR code's, ``extractors.onestop``),
+    review them and link the citizens it names."""
+    from extractors.onestop import add_one_stop
+
     layout = Layout.of(doc)
-    result = classify(layout).extract(layout)
+    result = add_one_stop(classify(layout).extract(layout), layout.codes)
     return finish(result, policy=policy, degraded=policy.degraded_pages(doc))
 
 

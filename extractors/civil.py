@@ -401,7 +401,7 @@ def card_qr(layout: Layout) -> tuple[int, str, QrPayload] | None:
     return None
 
 
-# Printed and QR values this similar (folded) are one value misread by OCR; less similar ones
+# Printed and QR texts this similar (folded) are one value misread by OCR; less similar ones
 # are two different values (a second card's code on the page, a forged card): sent to review.
 QR_AGREEMENT = 0.75
 
@@ -426,18 +426,39 @@ def apply_card_qr(f: dict[str, object], page: int, text: str, qr: QrPayload) -> 
         if value is None:
             continue
         printed = f.get(key)
-        if not isinstance(printed, Field) or printed.value is None:
-            f[key] = Field(value, "", 99.0, page, None)  # from the QR code: no printed box
-        elif _same_value(printed.value, value):
-            f[key] = Field(value, printed.raw, max(printed.confidence, 99.0), printed.page, printed.bbox, False, ())
-        elif SequenceMatcher(None, fold(str(printed.value)), fold(str(value))).ratio() >= QR_AGREEMENT:
-            f[key] = Field(value, printed.raw, 99.0, printed.page, printed.bbox)  # raw keeps the misreading
-        else:
-            f[key] = printed.flagged("qr_mismatch")
+        f[key] = reconcile_with_qr(printed if isinstance(printed, Field) else None, value, page)
     if qr.old_id_number and re.fullmatch(r"\d{9}|\d{12}", qr.old_id_number):
         f["old_id_number"] = Field(qr.old_id_number, "", 99.0, page, None)
     if qr.issue_date is not None:
         f["issue_date"] = Field(qr.issue_date.isoformat(), "", 99.0, page, None)
+
+
+def reconcile_with_qr(printed: Field | None, value: str, page: int, *, fill: bool = True) -> Field | None:
+    """A printed field checked against the exact value a QR code gives for it (see ``apply_card_qr``).
+
+    Missing: the QR value (with ``fill``; no printed box). The same value: confirmed, accepted.
+    A near miss (``_near_miss``): the QR value, ``raw`` keeping the misreading. Otherwise the
+    printed value, flagged ``qr_mismatch``.
+    """
+    if printed is None or printed.value is None:
+        return Field(value, "", 99.0, page, None) if fill else printed
+    if _same_value(printed.value, value):
+        return Field(value, printed.raw, max(printed.confidence, 99.0), printed.page, printed.bbox, False, ())
+    if _near_miss(str(printed.value), value):
+        return Field(value, printed.raw, 99.0, printed.page, printed.bbox)  # raw keeps the misreading
+    return printed.flagged("qr_mismatch")
+
+
+def _near_miss(printed: str, value: str) -> bool:
+    """Whether a printed value is the QR's misread by OCR, not another value.
+
+    Numbers (ID numbers) must have the same length and differ in one digit at most: two people's
+    numbers of one province and birth year share half their digits, so any looser likeness could
+    take one person's number for another's. Text must be ``QR_AGREEMENT`` alike (folded).
+    """
+    if printed.isdigit() and value.isdigit():
+        return len(printed) == len(value) and sum(a != b for a, b in zip(printed, value)) <= 1
+    return SequenceMatcher(None, fold(printed), fold(value)).ratio() >= QR_AGREEMENT
 
 
 def _same_value(printed: object, value: str) -> bool:

@@ -108,7 +108,7 @@ def id_problems(number: str, *, date_of_birth: date | None = None, sex: str | No
 class QrPayload:
     """What a QR code on a document says (pure parsing; decoding the image is the caller's)."""
 
-    kind: str  # "cccd" or "one_stop"
+    kind: str  # "cccd" (a one-stop paper's code is extractors.onestop.OneStopPayload)
     id_number: str | None = None
     old_id_number: str | None = None
     full_name: str | None = None
@@ -116,7 +116,6 @@ class QrPayload:
     sex: str | None = None
     address: str | None = None
     issue_date: date | None = None
-    dossier_code: str | None = None
     extra: tuple[tuple[str, str], ...] = ()
 
 
@@ -130,14 +129,12 @@ def _ddmmyyyy(text: str) -> date | None:
 
 
 def decode_qr_payload(text: str) -> QrPayload | None:
-    """Parse the text of a QR code.
+    """Parse the text of a chip card's QR code.
 
     - chip CCCD: ``id|old_id|name|ddmmyyyy(birth)|sex|address|ddmmyyyy(issue)`` (old_id may be
       empty); the ID number must be well formed.
-    - one-stop receipt (Circular 01/2023/TT-VPCP): a dossier code ``XXX-YYMMDD-NNNN`` (or a
-      URL/``key=value`` text carrying ``MaHoSo``/``ma_ho_so``) – the dossier the paper belongs to.
 
-    None when the text is neither.
+    None when the text is not one (a one-stop paper's code is ``extractors.onestop``'s).
     """
     text = text.strip().lstrip("\ufeff")
     parts = text.split("|")
@@ -151,10 +148,4 @@ def decode_qr_payload(text: str) -> QrPayload | None:
             full_name=parts[2].strip() or None, date_of_birth=_ddmmyyyy(parts[3]), sex=sex,
             address=parts[5].strip() or None, issue_date=_ddmmyyyy(parts[6]),
         )
-    m = re.search(r"(?:MaHoSo|ma_ho_so|mahoso|code)=(?P<code>[A-Za-z0-9.\-]{6,40})", text)
-    if m:
-        return QrPayload(kind="one_stop", dossier_code=m["code"])
-    m = re.fullmatch(r"(?P<code>[A-Z0-9.]{2,20}-\d{6}-\d{3,6})", text)
-    if m:
-        return QrPayload(kind="one_stop", dossier_code=m["code"])
     return None

@@ -43,6 +43,13 @@ def _obj(props: dict[str, dict]) -> dict[str, Any]:
 _CITIZEN = _obj({"full_name": _TEXT, "id_number": _ID, "date_of_birth": _DATE, "sex": _SEX})
 _PARENT = _obj({"full_name": _TEXT, "birth_year": {"type": "integer"}, "ethnicity": _TEXT, "nationality": _TEXT,
                 "residence": _TEXT})
+# What the QR code of a paper issued through a one-stop system adds (extractors.onestop).
+_ONE_STOP = {
+    "qr_payload": field_schema({"type": "string", "description": "the text of the paper's one-stop QR code"}),
+    "dossier_code": field_schema({"type": "string", "description": "the dossier code (mã hồ sơ) the QR code names"}),
+    "procedure_code": field_schema({"type": "string", "description": "the procedure code (mã TTHC) the QR code names"}),
+}
+
 _ADMIN = {
     **{k: field_schema(_TEXT) for k in ("document_number", "issue_place", "issuing_body", "parent_body",
                                          "document_type", "subject", "signing_authority", "signer_title",
@@ -50,11 +57,13 @@ _ADMIN = {
     "issue_date": field_schema(_DATE),
     "recipients": {"type": "array", "items": field_schema(_TEXT)},
     "citizens": {"type": "array", "items": _CITIZEN},
+    **_ONE_STOP,
 }
 _GENERIC = {
     "document_type": field_schema(_TEXT),
     "dates": {"type": "array", "items": field_schema(_DATE)},
     "citizens": {"type": "array", "items": _CITIZEN},
+    **_ONE_STOP,
 }
 
 FIELDS_BY_TYPE: dict[str, dict[str, Any]] = {
@@ -67,6 +76,7 @@ FIELDS_BY_TYPE: dict[str, dict[str, Any]] = {
                                              "registration_book", "registration_place", "signer_name")},
         **{k: field_schema(_DATE) for k in ("date_of_birth", "registration_date", "issue_date")},
         "sex": field_schema(_SEX), "id_number": field_schema(_ID), "mother": _PARENT, "father": _PARENT,
+        **_ONE_STOP,
     },
     "residence_declaration": {
         **{k: field_schema(_TEXT) for k in ("document_type", "addressee", "full_name", "phone", "email",
@@ -76,6 +86,7 @@ FIELDS_BY_TYPE: dict[str, dict[str, Any]] = {
         "sex": field_schema(_SEX), "id_number": field_schema(_ID), "household_head_id_number": field_schema(_ID),
         "members": {"type": "array", "items": _obj({"full_name": _TEXT, "date_of_birth": _DATE, "sex": _SEX,
                                                      "id_number": _ID, "relation_to_head": _TEXT})},
+        **_ONE_STOP,
     },
     "id_card_front": {
         **{k: field_schema(_TEXT) for k in ("document_type", "full_name", "nationality", "place_of_origin",

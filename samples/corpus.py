@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from .degrade import MEDIA_TYPES, TIERS, degrade, encode_image, make_born_digital_pdf
-from .documents import ALL_DOC_TYPES, render_document
+from .documents import ALL_DOC_TYPES, ONE_STOP_FIELDS, render_document
 from .layout import DPI, Truth, font_path
 
 __all__ = [
@@ -67,6 +67,9 @@ def generate_sample(doc_type: str, n: int, tier: str, seed: int = 0,
     if tier == "digital":
         t = Truth.from_dict(truth.to_dict())
         t.tier, t.dpi, t.media_type = "digital", DPI, "application/pdf"
+        if t.meta.pop("one_stop_qr", None) is not None:  # a text layer only: the code is not drawn
+            for key in ONE_STOP_FIELDS:
+                t.fields.pop(key, None)
         t.meta["degradation"] = {"transform": [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], "scale": 1.0, "angle": 0.0}
         return None, t
     return degrade(img, truth, tier, _tier_rng(seed, doc_type, n, tier))

@@ -14,8 +14,10 @@ Document types (public keys): ``decision``, ``birth_certificate``,
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from typing import Callable
+from urllib.parse import urlencode
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -194,6 +196,80 @@ def _signature_block(c: Canvas, col: tuple[float, float], y: float, titles: list
     box = [int(col[0]), int(top), int(col[1]), int(y - 10)]
     c.line(name, col[0], col[1], y, "center", font=fb)
     return y + step, box
+
+
+# ---------------------------------------------------------------------------
+# One-stop QR code (Circular 01/2023/TT-VPCP) on papers issued through a one-stop shop
+# ---------------------------------------------------------------------------
+
+# Share of the issued papers (birth certificates, decisions) that carry one.
+ONE_STOP_SHARE = 0.6
+ONE_STOP_SYSTEM = "Hệ thống thông tin giải quyết TTHC tỉnh Bắc Giang"
+# Codes in the national procedure database's shape; made up, not looked up.
+ONE_STOP_PROCEDURES = ("1.001193", "1.004884", "2.000986.000.00.00.H06", "1.003583.000.00.00.H06")
+
+
+def _one_stop_content(rng: np.random.Generator, issued: dt.date, person_id: str, title: str) -> dict | None:
+    """What a paper's one-stop QR code says, or None for a paper issued without one.
+
+    Drawn after the page's content and style, so a paper is the same with or without its code.
+    The dossier was received 1 to 20 days before the paper was issued; its code has the shape
+    ``000.00.NN.H06-YYMMDD-NNNN`` (unit, day received, number of the day).
+    """
+    if rng.random() >= ONE_STOP_SHARE:
+        return None
+    received = issued - dt.timedelta(days=int(rng.integers(1, 21)))
+    dossier = f"000.00.{int(rng.integers(1, 40)):02d}.H06-{received:%y%m%d}-{int(rng.integers(1, 400)):04d}"
+    at = dt.datetime.combine(issued, dt.time(int(rng.integers(7, 17)), int(rng.integers(0, 60))))
+    return {"dossier_code": dossier, "procedure_code": _pick(rng, ONE_STOP_PROCEDURES), "id_number": person_id,
+            "title": nfc(title), "issuer": ONE_STOP_SYSTEM, "time": at, "form": _pick(rng, ["pairs", "json", "url"])}
+
+
+def one_stop_qr_payload(q: dict) -> str:
+    """The text of a one-stop QR code in one of the forms ``extractors.onestop`` reads.
+
+    ``pairs``: ``MaHoSo=…;MaTTHC=…;…`` with a ``dd/mm/yyyy hh:mm`` time; ``json``: an object
+    with an ISO time (+07:00); ``url``: the one-stop portal's look-up address with the codes.
+    """
+    keys = {"MaHoSo": q["dossier_code"], "MaTTHC": q["procedure_code"], "MaDinhDanh": q["id_number"],
+            "TenGiayTo": q["title"], "HeThong": q["issuer"]}
+    if q["form"] == "json":
+        return json.dumps({**keys, "ThoiGian": q["time"].isoformat() + "+07:00"}, ensure_ascii=False)
+    if q["form"] == "url":
+        return "https://dichvucong.bacgiang.gov.vn/tra-cuu-ho-so?" + urlencode(
+            {"MaHoSo": q["dossier_code"], "MaTTHC": q["procedure_code"], "MaDinhDanh": q["id_number"]})
+    return ";".join(f"{k}={v}" for k, v in {**keys, "ThoiGian": q["time"].strftime("%d/%m/%Y %H:%M")}.items())
+
+
+def _draw_one_stop_qr(c: Canvas, x: float, y: float, q: dict, side: float) -> float:
+    """Draw the code (segno, error level M, its quiet zone white) with its top left at (x, y); returns its bottom."""
+    import segno
+
+    code = segno.make(one_stop_qr_payload(q), error="m", micro=False, boost_error=False)
+    modules = np.array(code.matrix, dtype=bool)
+    quiet = 4
+    cell = max(2, int(side // (modules.shape[0] + 2 * quiet)))
+    dark = np.pad(modules, quiet)
+    im = Image.fromarray(np.where(np.kron(dark, np.ones((cell, cell), dtype=bool)), 0, 255).astype(np.uint8), "L")
+    c.image(int(x), int(y), im if c.mode == "L" else im.convert(c.mode))
+    c.regions["one_stop_qr"] = [int(x), int(y), int(x) + im.width, int(y) + im.height]
+    return y + im.height
+
+
+ONE_STOP_FIELDS = ("qr_payload", "dossier_code", "procedure_code")
+
+
+def _one_stop_meta(c: Canvas) -> dict:
+    """``one_stop_qr``: the code's box on the clean page (with its quiet zone), when there is one."""
+    box = c.regions.get("one_stop_qr")
+    return {"one_stop_qr": box} if box else {}
+
+
+def _one_stop_truth(q: dict | None) -> dict:
+    """The truth fields a one-stop code adds (none without one)."""
+    if q is None:
+        return {}
+    return {"qr_payload": one_stop_qr_payload(q), "dossier_code": q["dossier_code"], "procedure_code": q["procedure_code"]}
 
 
 # ---------------------------------------------------------------------------
@@ -482,6 +558,8 @@ def _layout_decision(c: Canvas, k: dict, st: PageStyle) -> bool:
     for r in k["recipients"]:
         c.line(f"- {r}", x0, sig_col[0], ry, "left", font=fsmall)
         ry += pt(11) * 1.15
+    if k.get("one_stop"):
+        ry = _draw_one_stop_qr(c, x0, ry, k["one_stop"], mm(30))
     sy, box = _signature_block(c, sig_col, y, k["titles"], k["signer"], body, gap=mm(24))
     c.regions["signature"] = box
     return max(ry, sy) <= H - st.margin_bottom
@@ -509,6 +587,7 @@ def _fit(layout: Callable[[Canvas, PageStyle], bool], st: PageStyle, size=A4, mo
 def render_decision(rng: np.random.Generator, family: str | None = None) -> tuple[Image.Image, Truth]:
     k = _decision_content(rng)
     st = _page_style(rng, family)
+    k["one_stop"] = _one_stop_content(rng, k["date"], k["citizens"][0].id_number, f"Quyết định số {k['number']}")
     c, st = _fit(lambda c, s: _layout_decision(c, k, s), st)
     fields = {
         "document_number": k["number"], "issue_date": k["date"].isoformat(), "issue_place": k["place"],
@@ -516,6 +595,7 @@ def render_decision(rng: np.random.Generator, family: str | None = None) -> tupl
         "subject": k["subject"], "signing_authority": k["signing_authority"], "signer_title": k["signer_title"],
         "signer_name": k["signer"], "recipients": [r.rstrip(";.") for r in k["recipients"]],
         "citizens": [p.summary() for p in k["citizens"]],
+        **_one_stop_truth(k["one_stop"]),
     }
     issuing = k["issuing"]
     if issuing.startswith("ỦY BAN NHÂN DÂN "):
@@ -523,7 +603,7 @@ def render_decision(rng: np.random.Generator, family: str | None = None) -> tupl
     else:
         seal = [issuing, "TỈNH BẮC GIANG"]
     return c.render(), _make_truth("decision", c, st.family, fields, [p.id_number for p in k["citizens"]],
-                                   body_pt=st.body_pt, seal=seal)
+                                   body_pt=st.body_pt, seal=seal, **_one_stop_meta(c))
 
 
 # ---------------------------------------------------------------------------
@@ -658,6 +738,7 @@ def _layout_birth(c: Canvas, k: dict, st: PageStyle) -> bool:
     y = _kv_line(c, x0, x1, y, [("Ngày, tháng, năm đăng ký:", dmy(k["reg"]))], fr, fr, step)
     y += step
     sig_col = (x0 + (x1 - x0) * 0.45, x1)
+    qr_bottom = _draw_one_stop_qr(c, x0, y, k["one_stop"], mm(30)) if k.get("one_stop") else y
     c.new_block()
     c.line(f"{k['commune'].name}, {decree30_date(k['issue'])}", sig_col[0], sig_col[1], y, "center", font=fi)
     y += step * 1.3
@@ -665,12 +746,14 @@ def _layout_birth(c: Canvas, k: dict, st: PageStyle) -> bool:
     sy, box = _signature_block(c, sig_col, y, [head], k["signer"], st.body_pt, gap=mm(26),
                                notes=["(Ký, ghi rõ họ, chữ đệm, tên, chức vụ, đóng dấu)"])
     c.regions["signature"] = box
-    return sy <= H - st.margin_bottom
+    return max(sy, qr_bottom) <= H - st.margin_bottom
 
 
 def render_birth_certificate(rng: np.random.Generator, family: str | None = None) -> tuple[Image.Image, Truth]:
     k = _birth_content(rng)
     st = _page_style(rng, family)
+    k["one_stop"] = _one_stop_content(rng, k["issue"], k["child_id"],
+                                      "Trích lục khai sinh" if k["copy"] else "Giấy khai sinh")
     c, st = _fit(lambda c, s: _layout_birth(c, k, s), st)
 
     def parent(p: Person | None, when: dt.date):
@@ -687,9 +770,10 @@ def render_birth_certificate(rng: np.random.Generator, family: str | None = None
         "id_number": k["child_id"], "mother": parent(k["mother"], k["reg"]), "father": parent(k["father"], k["reg"]),
         "registration_number": k["number"], "registration_book": k["book"], "registration_place": k["reg_place"],
         "registration_date": k["reg"].isoformat(), "issue_date": k["issue"].isoformat(), "signer_name": k["signer"],
+        **_one_stop_truth(k["one_stop"]),
     }
     return c.render(), _make_truth("birth_certificate", c, st.family, fields, [k["child_id"]], body_pt=st.body_pt,
-                                   seal=["ỦY BAN NHÂN DÂN", _upper(k["commune"].full(k["issue"]))])
+                                   seal=["ỦY BAN NHÂN DÂN", _upper(k["commune"].full(k["issue"]))], **_one_stop_meta(c))
 
 
 # ---------------------------------------------------------------------------

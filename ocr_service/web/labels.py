@@ -54,6 +54,10 @@ FIELD_LABELS_VI = {
     "place_of_origin": "Quê quán",
     "place_of_residence": "Nơi thường trú",
     "expiry_date": "Có giá trị đến",
+    "old_id_number": "Số CMND cũ",
+    "qr_payload": "Nội dung mã QR",
+    "dossier_code": "Mã hồ sơ",
+    "procedure_code": "Mã thủ tục hành chính",
 }
 
 _PARTS_VI = {"citizens": "Công dân", "members": "Thành viên", "recipients": "Nơi nhận", "dates": "Ngày", "mother": "Mẹ", "father": "Cha"}
@@ -83,6 +87,7 @@ PROBLEMS_VI = {
     "no_birth_date_to_check": "không có ngày sinh để đối chiếu",
     "id_name_conflict": "số này đang gắn với tên khác ở bản ghi khác",
     "date_in_words_disagrees": "ngày bằng chữ không khớp ngày bằng số",
+    "qr_mismatch": "không khớp với mã QR trên giấy tờ",
     "name_word_count": "số chữ trong họ tên bất thường",
     "name_unknown_surname": "họ không có trong danh sách họ thường gặp",
     "name_may_be_cut": "có chữ lạ ngay trước họ tên: có thể thiếu chữ đầu",

@@ -45,16 +45,8 @@ def test_decode_cccd_qr_without_old_number() -> None:
     assert qr is not None and qr.old_id_number is None and qr.sex == "Nam"
 
 
-@pytest.mark.parametrize(
-    "text, code",
-    [("G22.61-240315-0012", "G22.61-240315-0012"), ("https://dichvucong.bacgiang.gov.vn/tra-cuu?MaHoSo=000.00.24.H05-240315-0012", "000.00.24.H05-240315-0012")],
-)
-def test_decode_one_stop_qr(text: str, code: str) -> None:
-    qr = decode_qr_payload(text)
-    assert qr is not None and qr.kind == "one_stop" and qr.dossier_code == code
-
-
-@pytest.mark.parametrize("text", ["", "hello", "999165329388||X|01011990|Nam|A|01012020", "1|2|3"])
+@pytest.mark.parametrize("text", ["", "hello", "999165329388||X|01011990|Nam|A|01012020", "1|2|3",
+                                  "H12.22-221201-0001"])  # a one-stop code: extractors.onestop
 def test_decode_rejects_other_text(text: str) -> None:
     assert decode_qr_payload(text) is None
 
@@ -113,3 +105,15 @@ def test_card_expiry_with_misread_slashes_goes_to_review() -> None:
     expiry = extract(_card_doc(lines, ())).fields["expiry_date"]
     assert expiry["value"] == "2027-08-22" and expiry["needs_review"]
     assert "date_separator_misread" in expiry["review_reasons"]
+
+
+@pytest.mark.parametrize("printed, corrected", [("024087584831", True), ("024087584811", False), ("02408758483", False)])
+def test_card_number_is_corrected_from_the_qr_only_one_digit_off(printed: str, corrected: bool) -> None:
+    from extractors.base import extract
+
+    lines = [line.replace("024087584836", printed) for line in CARD_LINES]
+    f = extract(_card_doc(lines, (CARD_QR,))).fields["id_number"]
+    if corrected:
+        assert f["value"] == "024087584836" and f["raw"] == printed
+    else:
+        assert f["value"] == printed and "qr_mismatch" in f["review_reasons"]

@@ -264,3 +264,44 @@ def test_committed_samples_are_present_and_small():
         assert isinstance(truth, Truth) and truth.doc_type == c.doc_type and truth.tier == c.tier
         total += path.stat().st_size + path.with_name(path.name[: -len(path.suffix)] + ".truth.json").stat().st_size
     assert total < 2_500_000
+
+
+@pytest.mark.parametrize("doc_type", ["decision", "birth_certificate"])
+def test_issued_papers_carry_a_one_stop_qr_code_on_some_pages(doc_type):
+    """Some of the issued papers carry a one-stop QR code: drawn clear of the text, decodable, in the truth."""
+    from extractors.onestop import parse_one_stop
+    from ocr_service.pipeline.codes import read_qr_codes
+
+    with_code = 0
+    for n in range(6):
+        img, truth = generate_sample(doc_type, n, "clean", seed=3)
+        box = truth.meta.get("one_stop_qr")
+        if box is None:
+            assert not {"qr_payload", "dossier_code", "procedure_code"} & set(truth.fields)
+            continue
+        with_code += 1
+        payload = parse_one_stop(truth.fields["qr_payload"])
+        assert payload is not None and _nfc(truth.fields["qr_payload"])
+        assert (payload.dossier_code, payload.procedure_code) == (truth.fields["dossier_code"], truth.fields["procedure_code"])
+        assert payload.id_number in truth.citizen_ids
+        for ln in truth.lines:  # clear of every line of text
+            x0, y0, x1, y1 = ln.bbox
+            assert x1 <= box[0] or x0 >= box[2] or y1 <= box[1] or y0 >= box[3], ln.text
+        codes = read_qr_codes(np.asarray(img.convert("L")), dpi=truth.dpi)
+        assert [c.text for c in codes] == [truth.fields["qr_payload"]]
+        _, digital = generate_sample(doc_type, n, "digital", seed=3)  # a text layer only: no code
+        assert "qr_payload" not in digital.fields and "one_stop_qr" not in digital.meta
+    assert 0 < with_code < 6
+
+
+def test_a_one_stop_code_leaves_the_rest_of_the_page_as_it_was(monkeypatch):
+    """The code is drawn from the generator after the content and style: the text is the same either way."""
+    import samples.documents as documents
+
+    rng_args = [0, ALL_DOC_TYPES.index("birth_certificate"), 1]
+    _, with_code = render_document("birth_certificate", np.random.default_rng(rng_args))
+    assert "qr_payload" in with_code.fields
+    monkeypatch.setattr(documents, "ONE_STOP_SHARE", 0.0)
+    _, without = render_document("birth_certificate", np.random.default_rng(rng_args))
+    assert "qr_payload" not in without.fields
+    assert without.text == with_code.text and without.font == with_code.font

@@ -27,3 +27,20 @@ def test_vietnamese_dates() -> None:
     assert vi_datetime(datetime(2022, 11, 30, 17, 30)) == "00:30 01/12/2022"  # naive = UTC (SQLite)
     assert vi_month("2025-07") == "tháng 7/2025"
     assert vi_date(None) == ""
+
+
+def test_every_published_field_and_qr_reason_has_vietnamese_text() -> None:
+    from extractors.schema import FIELDS_BY_TYPE
+    from ocr_service.web.labels import _PARTS_VI, FIELD_LABELS_VI, PROBLEMS_VI
+
+    def keys(props: dict) -> set[str]:
+        found = set(props)
+        for schema in props.values():
+            schema = schema.get("items", schema)
+            if "value" not in schema.get("required", ()) and "properties" in schema:
+                found |= keys(schema["properties"])
+        return found
+
+    published = set().union(*(keys(props) for props in FIELDS_BY_TYPE.values()))
+    assert published - FIELD_LABELS_VI.keys() - _PARTS_VI.keys() == set()
+    assert "qr_mismatch" in PROBLEMS_VI
