@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from ocr_service import web
 
-from ocr_service.api.routes import auth, citizens, documents, dossiers, health, reviews, stats
+from ocr_service.api.routes import auth, citizens, documents, dossiers, health, reviews, schema, stats
 from ocr_service.api.state import AppState
 from ocr_service.config import Settings, get_settings
 from ocr_service.errors import OcrServiceError
@@ -105,5 +105,6 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     app.include_router(reviews.router)
     app.include_router(stats.router)
     app.include_router(stats.metrics_router)
+    app.include_router(schema.router)
     web.mount(app)
     return app

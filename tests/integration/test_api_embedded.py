@@ -95,3 +95,17 @@ def test_unknown_document_404_and_health(client: TestClient, auth: dict[str, str
     assert client.get("/health/live").json() == {"status": "ok"}
     ready = client.get("/health/ready").json()
     assert ready["status"] == "ok" and set(ready["checks"]) == {"database", "queue", "object_store"}
+
+
+def test_the_fields_schema_is_published_and_matches_the_docs(client: TestClient) -> None:
+    import json
+
+    from extractors.base import SCHEMA_VERSION
+
+    response = client.get("/v1/schema/fields")  # public: it names no citizen
+    assert response.status_code == 200 and response.headers["etag"] == f'"fields-{SCHEMA_VERSION}"'
+    body = response.json()
+    assert body["schema_version"] == SCHEMA_VERSION
+    assert {"qr_payload", "dossier_code", "procedure_code"} <= set(body["$defs"]["birth_certificate"]["properties"])
+    docs = Path(__file__).resolve().parents[2] / "docs" / "extraction-fields.schema.json"
+    assert json.loads(docs.read_text(encoding="utf-8")) == body, "regenerate docs/extraction-fields.schema.json (README)"
