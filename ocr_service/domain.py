@@ -184,6 +184,7 @@ class PreprocessOptions:
     remove_red: bool = True
     denoise: bool = True
     normalize_contrast: bool = True
+    binarize: bool = True
     remove_rulings: bool = True
     target_dpi: int = 300
 
