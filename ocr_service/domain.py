@@ -199,6 +199,8 @@ class OcrOptions:
     # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
     # headers, number | date lines and signature blocks read block by block.
     reading_order: bool = True
+    # Drop low-confidence words with no letter or digit: a seal's or signature's strokes read as dashes.
+    drop_debris: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
     # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
