@@ -12,6 +12,7 @@ when a page reads badly upright.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -129,22 +130,37 @@ def despeckle(gray: np.ndarray, *, threshold: int = 40) -> np.ndarray:
     return cleaned
 
 
-def binarize(gray: np.ndarray, *, window: int, k: float = 0.2, smooth_sigma: float = 1.0) -> np.ndarray:
+def binarize(gray: np.ndarray, *, window: int, k: float = 0.2, smooth_sigma: float = 1.0, strip_rows: int = 512) -> np.ndarray:
     """Black ink on white, by Sauvola's local threshold ``mean * (1 + k * (std / 128 - 1))``.
 
     Over a ``window`` (at least 15 px, made odd) the threshold follows the local paper, and a
     low local spread (plain paper, faint mottle) pulls it below the mean so mottle stays white.
     The page is first smoothed with a ``smooth_sigma`` Gaussian, which averages the grain of an
-    upscaled noisy copy instead of thresholding it pixel by pixel.
+    upscaled noisy copy instead of thresholding it pixel by pixel. Worked in strips of
+    ``strip_rows`` rows (with a window's margin), so the float images stay a few MB, not a
+    page's 35 MB each.
     """
     size = max(15, window) | 1
-    values = gray.astype(np.float32)
-    if smooth_sigma > 0:
-        values = cv2.GaussianBlur(values, (0, 0), smooth_sigma)
-    mean = cv2.boxFilter(values, -1, (size, size))
-    spread = np.sqrt(np.maximum(cv2.boxFilter(values * values, -1, (size, size)) - mean * mean, 0))
-    threshold = mean * (1 + k * (spread / 128.0 - 1))
-    return np.where(values > threshold, 255, 0).astype(np.uint8)
+    margin = size // 2 + (3 * math.ceil(smooth_sigma) if smooth_sigma > 0 else 0)
+    height = gray.shape[0]
+    out = np.empty_like(gray)
+    for top in range(0, height, strip_rows):
+        bottom = min(height, top + strip_rows)
+        lo, hi = max(0, top - margin), min(height, bottom + margin)
+        values = gray[lo:hi].astype(np.float32)
+        if smooth_sigma > 0:
+            values = cv2.GaussianBlur(values, (0, 0), smooth_sigma)
+        mean = cv2.boxFilter(values, -1, (size, size))
+        threshold = cv2.sqrBoxFilter(values, -1, (size, size))
+        threshold -= mean * mean
+        np.maximum(threshold, 0, out=threshold)
+        np.sqrt(threshold, out=threshold)
+        threshold *= k / 128.0
+        threshold += 1 - k
+        threshold *= mean
+        rows = slice(top - lo, top - lo + (bottom - top))
+        out[top:bottom] = np.where(values[rows] > threshold[rows], 255, 0)
+    return out
 
 
 def median_glyph_height(gray: np.ndarray) -> float:

@@ -229,3 +229,11 @@ def test_faded_table_page_is_binarized_and_faded_text_page_is_not(clean_gray: np
     assert "binarize" in P.preprocess(table, dpi=300, opts=opts).steps
     assert "binarize" not in P.preprocess(faded, dpi=300, opts=opts).steps
     assert P.has_table(table, dpi=300) and not P.has_table(faded, dpi=300)
+
+
+def test_binarize_in_strips_matches_the_whole_page() -> None:
+    import cv2
+
+    noise = (np.random.default_rng(5).random((700, 400)) * 255).astype(np.uint8)
+    page = cv2.GaussianBlur(noise, (0, 0), 3)
+    assert np.array_equal(P.binarize(page, window=61, strip_rows=100), P.binarize(page, window=61, strip_rows=10_000))
