@@ -184,6 +184,7 @@ class PreprocessOptions:
     remove_red: bool = True
     denoise: bool = True
     normalize_contrast: bool = True
+    binarize: bool = True
     remove_rulings: bool = True
     target_dpi: int = 300
 
@@ -198,6 +199,8 @@ class OcrOptions:
     # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
     # headers, number | date lines and signature blocks read block by block.
     reading_order: bool = True
+    # Drop low-confidence words with no letter or digit: a seal's or signature's strokes read as dashes.
+    drop_debris: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
     # Marks restored by the syllable bigram model (pipeline.diacritics), each change traced.

@@ -22,6 +22,9 @@ the words that look like text: tiny specks, and words read at under 50 confidenc
 edge, speckle or a seal fragment read as letters), neither block a channel nor fill a gap. Every
 word, junk included, is then placed by its centre. A pure function of the words: no image, no
 Tesseract, unit-tested on synthetic boxes.
+
+``without_debris`` runs before it and drops the junk that cannot be text at all: low-confidence
+words with no letter or digit (a seal's ring or a signature read as dashes and symbols).
 """
 
 from __future__ import annotations
@@ -63,6 +66,16 @@ def reading_order(
             ordered.extend(replace(w, block=block_no, line=line_no) for w in line)
             line_no += 1
     return tuple(ordered)
+
+
+def without_debris(words: Sequence[Word], *, min_confidence: float = 50.0) -> tuple[Word, ...]:
+    """The words without debris: no letter or digit and read at under ``min_confidence``.
+
+    A seal's ring, a signature's loops, a card's edge or speckle come out of Tesseract as runs
+    of dashes, dots and symbols ("—", "¬", "‹+~>"), often whole lines of them; no field has a word
+    without a letter or digit that Tesseract is unsure of, and a confident dash is kept.
+    """
+    return tuple(w for w in words if w.confidence < 0 or w.confidence >= min_confidence or any(c.isalnum() for c in w.text))
 
 
 def _is_text(word: Word) -> bool:

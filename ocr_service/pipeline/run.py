@@ -22,7 +22,7 @@ from ocr_service.language import model as language_model
 from ocr_service.pipeline.codes import blank_codes, read_qr_codes
 from ocr_service.pipeline.correct import correct_words
 from ocr_service.pipeline.diacritics import restore_diacritics
-from ocr_service.pipeline.layout import reading_order
+from ocr_service.pipeline.layout import reading_order, without_debris
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
 from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, preprocess, remove_rulings, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
@@ -198,7 +198,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
 
 def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
-    return (reading_order(result.words) if opts.reading_order else result.words), result.hocr
+    words = without_debris(result.words) if opts.drop_debris else result.words
+    return (reading_order(words) if opts.reading_order else words), result.hocr
 
 
 def _mean(words: tuple[Word, ...]) -> float:

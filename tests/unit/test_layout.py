@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ocr_service.domain import BBox, Word
-from ocr_service.pipeline.layout import reading_order
+from ocr_service.pipeline.layout import reading_order, without_debris
 from ocr_service.pipeline.rasterize import words_to_text
 
 H = 50  # word height in pixels (about 12 pt at 300 DPI)
@@ -139,3 +139,14 @@ def test_a_real_word_read_at_zero_confidence_does_not_split_its_line() -> None:
     ordered = reading_order(words)
     assert words_to_text(ordered) == "Ngọc Sơn, ngày 14 tháng 6 năm 2023"
     assert {w.block for w in ordered} == {0}
+
+
+def test_debris_is_dropped_and_unsure_letters_and_sure_dashes_are_kept() -> None:
+    words = [
+        *line("Độc lập - Tự do", 100, 100),
+        *line("— ¬ ‹+~>", 100, 200, conf=20.0),  # a seal's ring read as symbols
+        *line("Ngày 22/08/1987", 100, 300, conf=30.0),  # unsure, but letters and digits
+        Word("-", BBox(100, 400, 110, 420), -1.0),  # no confidence: not judged
+    ]
+    kept = without_debris(words)
+    assert [w.text for w in kept] == ["Độc", "lập", "-", "Tự", "do", "Ngày", "22/08/1987", "-"]

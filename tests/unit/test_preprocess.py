@@ -165,3 +165,75 @@ def test_small_print_is_doubled_and_body_text_is_not(clean_gray: np.ndarray) -> 
     assert "small_text" in small.steps and small.dpi == 600 and small.gray.shape == (2500, 3000)
     body = P.preprocess(clean_gray, dpi=300, opts=PreprocessOptions())
     assert "small_text" not in body.steps and body.dpi == 300
+
+
+def _small_print(height: int = 300, width: int = 900, *, size: int = 11, pitch: int = 27) -> np.ndarray:
+    """A card's 6 pt labels at 175 DPI (``size`` 11: glyphs about 9 px tall with one-pixel strokes), grey ink."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (width, height), 200)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", size)
+    for i in range(height // pitch):
+        ImageDraw.Draw(page).text((20, 10 + pitch * i), "Nơi thường trú / Place of residence: Bản Khe Nghè", font=font, fill=90)
+    return np.asarray(page)
+
+
+def test_despeckle_keeps_one_pixel_strokes_of_small_print() -> None:
+    gray = _small_print()
+    noisy = gray.copy()
+    mask = np.random.default_rng(2).random(gray.shape)
+    noisy[mask < 0.001] = 40
+    noisy[mask > 0.999] = 255
+    cleaned = P.despeckle(noisy)
+    ink = gray < 150
+    specks = (mask < 0.001) | (mask > 0.999)
+    left = np.abs(cleaned.astype(np.int16) - gray.astype(np.int16)) > 40
+    assert np.count_nonzero(left & specks) < 0.1 * np.count_nonzero(specks)
+    # The plain median would erase most one-pixel strokes; the switching median keeps them.
+    import cv2
+
+    assert np.count_nonzero((cleaned < 150) & ink) > 0.9 * np.count_nonzero(ink)
+    assert np.count_nonzero((cv2.medianBlur(noisy, 3) < 150) & ink) < 0.9 * np.count_nonzero(ink)
+
+
+def test_despeckle_is_a_plain_median_for_body_text(clean_gray: np.ndarray) -> None:
+    import cv2
+
+    noisy = clean_gray.copy()
+    noisy[np.random.default_rng(3).random(noisy.shape) < 0.003] = 0
+    assert np.array_equal(P.despeckle(noisy), cv2.medianBlur(noisy, 3))
+
+
+def test_binarize_whitens_mottled_paper_and_keeps_grey_ink() -> None:
+    # Upscaled small print (glyphs ~30 px) on grainy paper, lit unevenly: no global threshold fits.
+    rng = np.random.default_rng(4)
+    print_ = _small_print(600, 1800, size=36, pitch=80)
+    paper = np.clip(170 + rng.normal(0, 12, print_.shape), 0, 255).astype(np.uint8)
+    page = np.minimum(paper, print_)
+    page[:, 900:] = np.clip(page[:, 900:].astype(np.int16) + 45, 0, 255).astype(np.uint8)
+    binary = P.binarize(page, window=60)
+    ink = print_ < 150
+    assert set(np.unique(binary)) <= {0, 255}
+    assert np.count_nonzero((binary == 0) & ink) > 0.6 * np.count_nonzero(ink)
+    assert np.count_nonzero((binary == 0) & ~ink) < 0.02 * np.count_nonzero(~ink)
+
+
+def test_faded_table_page_is_binarized_and_faded_text_page_is_not(clean_gray: np.ndarray) -> None:
+    faded = (clean_gray.astype(np.float32) * 0.45 + 110).astype(np.uint8)
+    table = faded.copy()
+    for x in range(300, 2200, 300):  # a table's column borders
+        table[2000:2600, x : x + 3] = 110
+    for y in (2000, 2200, 2400, 2600):
+        table[y : y + 3, 300:2103] = 110
+    opts = PreprocessOptions()
+    assert "binarize" in P.preprocess(table, dpi=300, opts=opts).steps
+    assert "binarize" not in P.preprocess(faded, dpi=300, opts=opts).steps
+    assert P.has_table(table, dpi=300) and not P.has_table(faded, dpi=300)
+
+
+def test_binarize_in_strips_matches_the_whole_page() -> None:
+    import cv2
+
+    noise = (np.random.default_rng(5).random((700, 400)) * 255).astype(np.uint8)
+    page = cv2.GaussianBlur(noise, (0, 0), 3)
+    assert np.array_equal(P.binarize(page, window=61, strip_rows=100), P.binarize(page, window=61, strip_rows=10_000))
