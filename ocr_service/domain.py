@@ -200,6 +200,9 @@ class OcrOptions:
     reading_order: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.
     correct: bool = True
+    # Numbers read below the ID review threshold re-read alone, digits only, in one extra
+    # Tesseract call per page (pipeline.digits); an unsure re-read sends the word to review.
+    reread_digits: bool = True
     # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
     read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)
