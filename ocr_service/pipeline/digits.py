@@ -7,13 +7,14 @@ is read right. So, after Tesseract and post-correction:
 
 * **candidates** are numbers read below ``threshold`` (the extractors' ID threshold): words of
   digits with ``/ . - , : ; ( ) %`` among them and no letters, at least half digits, so ID
-  numbers, dates, "5.582", "97,6%", "2019;" but not "187/QĐ-UBND", whose letters the
-  whitelist could not read;
+  numbers, dates, "5.582", "97,6%", "2019;" and "22I08/2027" (a slash read as I, l or |) but
+  not "187/QĐ-UBND", whose letters the whitelist could not read;
 * each is cropped with a margin and pasted twice into one strip, at its own size and at 1.5×,
   each copy on its own row with white space between; Tesseract reads the strip once (one call
   per page, none on a page without doubtful numbers), with ``WHITELIST`` characters only;
 * ``decide`` takes a re-read only when both copies read the same text, of the same shape as the
-  first read (same digit count, same separators in the same places), one of them at
+  first read (same digit count, same separators in the same places, I, l or | between digits
+  counting as "/"), one of them at
   ``min_confidence`` or more. The word then gets the lower copy's confidence, so a re-read
   that only one copy is sure of still goes to review. A re-read that changes digits becomes a
   ``Correction`` with rule ``digit_reread`` (the page keeps its raw text); one that agrees with
@@ -42,7 +43,9 @@ from ocr_service.pipeline.correct import Correction
 WHITELIST = "0123456789/.-,:;()%"
 # Below the extractors' lowest review threshold (ReviewPolicy.min_confidence, 85).
 DOUBTFUL_CONFIDENCE = 80.0
-_NUMBER = re.compile(r"^\(?\d[\d/.\-,:;()%]*$")
+# Digits and separators; a slash between digits may have been read as I, l or | ("22I08/2027").
+_NUMBER = re.compile(r"^\(?\d(?:[\d/.\-,:;()%]|(?<=\d)[Il|](?=\d))*$")
+_MISREAD_SLASH = re.compile(r"(?<=\d)[Il|](?=\d)")
 # The second copy is larger: read at another size, a digit misread by chance reads differently.
 _SCALES = (1.0, 1.5)
 _PAD = 10
@@ -73,8 +76,8 @@ def is_number(text: str) -> bool:
 
 
 def shape(text: str) -> str:
-    """Digits as "9", everything else as it is: "14/09/1951" → "99/99/9999"."""
-    return re.sub(r"\d", "9", text)
+    """Digits as "9", a slash misread as a letter as "/", the rest as it is: "22I08/2027" → "99/99/9999"."""
+    return re.sub(r"\d", "9", _MISREAD_SLASH.sub("/", text))
 
 
 def is_candidate(word: Word, *, threshold: float) -> bool:
@@ -95,7 +98,7 @@ def decide(word: Word, readings: Sequence[Reading], *, min_confidence: float) ->
             return Decision(replace(word, confidence=max(word.confidence, confidence)), False)
         return Decision(replace(word, text=text, confidence=confidence), True)
     if texts == {first}:
-        return Decision(word, False)  # read the same, only less surely: as it was
+        return Decision(word, False)  # read the same (or once not at all), only less surely: as it was
     return Decision(replace(word, confidence=min(word.confidence, DOUBTFUL_CONFIDENCE)), False)
 
 
@@ -156,9 +159,14 @@ def reread_digits(
     *,
     threshold: float = 93.0,
     min_confidence: float = 93.0,
+    skip: frozenset[int] = frozenset(),
 ) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
-    """``words`` with doubtful numbers re-read from ``gray`` by one call of ``read`` (see the module docstring)."""
-    picked = [i for i, w in enumerate(words) if is_candidate(w, threshold=threshold)]
+    """``words`` with doubtful numbers re-read from ``gray`` by one call of ``read`` (see the module docstring).
+
+    Words at the ``skip`` indexes are left as they are (a date post-correction rebuilt and sent
+    to review stays in review).
+    """
+    picked = [i for i, w in enumerate(words) if i not in skip and is_candidate(w, threshold=threshold)]
     if not picked:
         return tuple(words), ()
     strip = build_strip(gray, [words[i].bbox for i in picked])

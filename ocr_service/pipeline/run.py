@@ -169,7 +169,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     # Doubtful numbers re-read alone, digits only, in one Tesseract call (one for one: the
     # correction indexes above stay valid); a re-read that cannot be trusted caps confidence.
     if opts.reread_digits and words:
-        words, changes = _reread_digits(words, prep.gray, prep.dpi, opts, index)
+        rebuilt = frozenset(int(c["index"]) for c in corrections if c["rule"] == "date_separator")
+        words, changes = _reread_digits(words, prep.gray, prep.dpi, opts, index, rebuilt)
         corrections += tuple(c.as_dict() for c in changes)
     if corrections:
         raw_text = words_to_text(raw_words)
@@ -207,13 +208,13 @@ def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...]
 
 
 def _reread_digits(
-    words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrOptions, index: int
+    words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrOptions, index: int, skip: frozenset[int]
 ) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
     def read(strip: np.ndarray) -> tuple[Word, ...]:
         return ocr_strip(strip, language=_STRIP_LANGUAGE, psm=_STRIP_PSM, dpi=dpi, whitelist=WHITELIST, timeout=opts.timeout_seconds)
 
     try:
-        return reread_digits(words, gray, read)
+        return reread_digits(words, gray, read, skip=skip)
     except OcrTimeout as exc:  # the first reading stands
         log.warning("page %d: digit re-read: %s", index + 1, exc.message)
         return words, ()

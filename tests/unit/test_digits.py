@@ -29,13 +29,15 @@ def word(text: str, confidence: float = 86.0, box: BBox = BBox(100, 100, 300, 14
         ("97,6%", True),
         ("5.582", True),
         ("2019;", True),
+        ("22I08/2027", True),
+        ("I08", False),
         ("187/QĐ-UBND", False),
         ("số", False),
         ("12a", False),
         ("/08", False),
         ("1.-/", False),
     ],
-    ids=["id-comma", "date", "paren", "percent", "thousands", "semicolon", "doc-number", "word", "letter", "lead-slash", "mostly-marks"],
+    ids=["id-comma", "date", "paren", "percent", "thousands", "semicolon", "misread-slash", "lead-letter", "doc-number", "word", "letter", "lead-slash", "mostly-marks"],
 )
 def test_is_number(text: str, expected: bool) -> None:
     assert D.is_number(text) is expected
@@ -45,6 +47,7 @@ def test_shape() -> None:
     assert D.shape("14/09/1951") == "99/99/9999"
     assert D.shape("024151065766,") == D.shape("024151065786,")
     assert D.shape("27") != D.shape("270")
+    assert D.shape("22I08l2027") == D.shape("22/08/2027")
 
 
 def test_candidates_are_doubtful_numbers_only() -> None:
@@ -65,6 +68,8 @@ R = D.Reading
         ("(37", [R("(27", 94), R("(27", 96)], "(27", 94, True),
         # the larger copy agrees but less surely: still taken (at its confidence)
         ("024151065766,", [R("024151065786,", 96), R("024151065786,", 55)], "024151065786,", 55, True),
+        # a slash read as a letter
+        ("22I08/2027", [R("22/08/2027", 96), R("22/08/2027", 95)], "22/08/2027", 95, True),
         # the re-read confirms the first read: its confidence is raised
         ("27", [R("27", 96), R("27", 97)], "27", 96, False),
         # copies disagree with each other: capped
@@ -77,11 +82,13 @@ R = D.Reading
         ("37", [R("27", 96), R("", 0)], "37", D.DOUBTFUL_CONFIDENCE, False),
         # read the same but unsure: left as it was
         ("27", [R("27", 60), R("27", 70)], "27", 86, False),
-        # nothing read: the first reading stands
+        # one copy not read, the other agrees: as it was
+        ("27", [R("27", 96), R("", 0)], "27", 86, False),
+        # neither copy read: the first reading stands
         ("27", [R("", 0), R("", 0)], "27", 86, False),
     ],
-    ids=["id-fixed", "day-fixed-paren", "second-unsure", "confirmed", "copies-disagree", "shape-differs", "unsure",
-         "one-missing", "same-unsure", "empty"],
+    ids=["id-fixed", "day-fixed-paren", "slash-fixed", "second-unsure", "confirmed", "copies-disagree", "shape-differs", "unsure",
+         "one-missing", "same-unsure", "one-empty-agrees", "empty"],
 )
 def test_decide(first: str, readings: list[D.Reading], text: str, confidence: float, changed: bool) -> None:
     d = D.decide(word(first, 86), readings, min_confidence=93)
@@ -118,6 +125,14 @@ def test_reread_digits_one_call_and_traced() -> None:
     assert len(calls) == 1
     assert [w.text for w in out] == ["sinh", "024151065786,", "27"]
     assert [c.as_dict() for c in corrections] == [{"index": 1, "raw": "024151065766,", "corrected": "024151065786,", "rule": "digit_reread"}]
+
+
+def test_reread_digits_leaves_skipped_words() -> None:
+    def read(image: np.ndarray) -> list[Word]:
+        raise AssertionError("no call expected")
+
+    words = (word("22/08/1987", 80),)
+    assert D.reread_digits(words, np.full((400, 600), 255, np.uint8), read, skip=frozenset({0})) == (words, ())
 
 
 def test_reread_digits_no_call_without_doubtful_numbers() -> None:
