@@ -215,7 +215,7 @@ def _reread_digits(
 
     try:
         return reread_digits(words, gray, read, skip=skip)
-    except OcrTimeout as exc:  # the first reading stands
+    except EngineError as exc:  # a timeout or a failure of this extra call: the first reading stands
         log.warning("page %d: digit re-read: %s", index + 1, exc.message)
         return words, ()
 

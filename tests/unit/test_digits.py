@@ -188,3 +188,16 @@ def test_strip_ocr_translates_tesseract_errors(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", fail)
     with pytest.raises(expected):
         ocr_strip(np.full((40, 40), 255, np.uint8), language="eng", psm=6, dpi=300, whitelist=D.WHITELIST, timeout=5)
+
+
+@pytest.mark.parametrize("error", [OcrTimeout(), EngineError("Tesseract failed: bad image")], ids=["timeout", "failed"])
+def test_page_keeps_its_first_reading_when_the_reread_fails(monkeypatch: pytest.MonkeyPatch, error: EngineError) -> None:
+    from ocr_service.domain import OcrOptions
+    from ocr_service.pipeline import run
+
+    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise error
+
+    monkeypatch.setattr(run, "ocr_strip", fail)
+    words = (word("024151065766,", 86),)
+    assert run._reread_digits(words, np.full((400, 600), 255, np.uint8), 300, OcrOptions(), 0, frozenset()) == (words, ())
