@@ -205,6 +205,9 @@ class OcrOptions:
     correct: bool = True
     # Marks restored by the syllable bigram model (pipeline.diacritics), each change traced.
     restore_marks: bool = True
+    # Numbers read below the ID review threshold re-read alone, digits only, in one extra
+    # Tesseract call per page (pipeline.digits); an unsure re-read sends the word to review.
+    reread_digits: bool = True
     # Decode QR codes (a chip card's, a one-stop receipt's) for the extractors to cross-check.
     read_codes: bool = True
     preprocess: PreprocessOptions = field(default_factory=PreprocessOptions)

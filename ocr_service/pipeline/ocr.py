@@ -59,6 +59,22 @@ def ocr_image(gray: np.ndarray, *, language: str, psm: int, dpi: int, timeout: f
     return PageOcr(words=parse_hocr_words(hocr), hocr=hocr)
 
 
+def ocr_strip(gray: np.ndarray, *, language: str, psm: int, dpi: int, whitelist: str, timeout: float) -> tuple[Word, ...]:
+    """Run Tesseract once on a strip of crops (``pipeline.digits``), reading only ``whitelist`` characters.
+
+    Words come back with their boxes in the strip's pixels, for the caller to map to its crops.
+    """
+    with tempfile.TemporaryDirectory(prefix="ocr-strip-") as tmp:
+        image_path = Path(tmp) / "strip.pgm"
+        if not cv2.imwrite(str(image_path), gray):
+            raise EngineError("The strip image could not be written for Tesseract.")
+        base = Path(tmp) / "out"
+        config = f"--psm {psm} --dpi {dpi} -c tessedit_char_whitelist={whitelist}"
+        _run(str(image_path), str(base), "hocr", language, config, timeout)
+        hocr = nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
+    return parse_hocr_words(hocr)
+
+
 def detect_orientation(gray: np.ndarray, *, timeout: float) -> tuple[int, float]:
     """Tesseract OSD: the clockwise rotation (0/90/180/270) that makes the page upright, and its confidence."""
     height, width = gray.shape[:2]

@@ -20,10 +20,11 @@ from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPa
 from ocr_service.errors import EngineError
 from ocr_service.language import model as language_model
 from ocr_service.pipeline.codes import blank_codes, read_qr_codes
-from ocr_service.pipeline.correct import correct_words
+from ocr_service.pipeline.correct import Correction, correct_words
 from ocr_service.pipeline.diacritics import restore_diacritics
+from ocr_service.pipeline.digits import WHITELIST, reread_digits
 from ocr_service.pipeline.layout import reading_order, without_debris
-from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image
+from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image, ocr_strip
 from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, preprocess, remove_rulings, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
@@ -42,6 +43,10 @@ log = logging.getLogger(__name__)
 _POOR_MEAN_CONFIDENCE = 55.0
 _MIN_WORDS = 8
 _MIN_OSD_CONFIDENCE = 1.5
+# The digit re-read's strip: one uniform block; English's model reads lone digits more
+# consistently than Vietnamese's on the bench (both are installed with Tesseract on Debian).
+_STRIP_PSM = 6
+_STRIP_LANGUAGE = "eng"
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,14 +165,21 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     # Post-correction: letters-only tokens the orthography says are misread, then marks the
     # syllable model restores; raw text kept.
     raw_text, corrections = "", ()
+    raw_words = words
     if opts.correct:
-        corrected, changes = correct_words(words)
+        words, changes = correct_words(words)
         if opts.restore_marks:
-            corrected, restored = restore_diacritics(corrected, language_model())
+            words, restored = restore_diacritics(words, language_model())
             changes += restored
-        if changes:
-            raw_text, words = words_to_text(words), corrected
-            corrections = tuple(c.as_dict() for c in changes)
+        corrections = tuple(c.as_dict() for c in changes)
+    # Doubtful numbers re-read alone, digits only, in one Tesseract call (one for one: the
+    # correction indexes above stay valid); a re-read that cannot be trusted caps confidence.
+    if opts.reread_digits and words:
+        rebuilt = frozenset(int(c["index"]) for c in corrections if c["rule"] == "date_separator")
+        words, changes = _reread_digits(words, prep.gray, prep.dpi, opts, index, rebuilt)
+        corrections += tuple(c.as_dict() for c in changes)
+    if corrections:
+        raw_text = words_to_text(raw_words)
 
     image_path = scratch / f"page-{index:05d}.jpg"
     display = prep.display if prep.display.ndim == 2 else cv2.cvtColor(prep.display, cv2.COLOR_RGB2BGR)
@@ -200,6 +212,19 @@ def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...]
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
     words = without_debris(result.words) if opts.drop_debris else result.words
     return (reading_order(words) if opts.reading_order else words), result.hocr
+
+
+def _reread_digits(
+    words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrOptions, index: int, skip: frozenset[int]
+) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
+    def read(strip: np.ndarray) -> tuple[Word, ...]:
+        return ocr_strip(strip, language=_STRIP_LANGUAGE, psm=_STRIP_PSM, dpi=dpi, whitelist=WHITELIST, timeout=opts.timeout_seconds)
+
+    try:
+        return reread_digits(words, gray, read, skip=skip)
+    except EngineError as exc:  # a timeout or a failure of this extra call: the first reading stands
+        log.warning("page %d: digit re-read: %s", index + 1, exc.message)
+        return words, ()
 
 
 def _mean(words: tuple[Word, ...]) -> float:
