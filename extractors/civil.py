@@ -315,9 +315,10 @@ def _declaration_date(layout: Layout) -> Field | None:
 # --- CCCD / CMND card front -------------------------------------------------------------
 
 def _card_label(key: str, *vietnamese: str) -> Label:
-    """A bilingual card label: the Vietnamese words, then "/ English words:" however misread."""
+    """A bilingual card label: the Vietnamese words, then "/ English words:" however misread (the
+    slash may be lost: a faint "/" read below confidence is dropped as debris)."""
     alternatives = "|".join(f"(?:{label_pattern(v)})" for v in vietnamese)
-    return Label.raw(key, rf"(?:{alternatives})(?:\s{{0,2}}/\s{{0,2}}[^:/\n\d]{{0,24}}:)?")
+    return Label.raw(key, rf"(?:{alternatives})(?:\s{{0,2}}/?\s{{0,2}}[^:/\n\d]{{0,24}}:)?")
 
 
 C_NO = Label.raw("id_number", r"(?<![a-z])s[o0ø]\s{0,2}/\s{0,2}no\s{0,2}[:.]?|(?<![a-z])so\s{0,2}[:.]")

@@ -117,3 +117,13 @@ def test_card_number_is_corrected_from_the_qr_only_one_digit_off(printed: str, c
         assert f["value"] == "024087584836" and f["raw"] == printed
     else:
         assert f["value"] == printed and "qr_mismatch" in f["review_reasons"]
+
+
+def test_card_label_read_without_its_slash_is_still_one_label() -> None:
+    from extractors.base import extract
+
+    # A faint "/" read below confidence is dropped as debris: "Quốc tịch Nationality: Việt Nam".
+    lines = [line.replace("Quốc tịch / Nationality", "Quốc tịch Nationality").replace("Giới tính / Sex", "Giới tính Sex")
+             for line in CARD_LINES]
+    fields = extract(_card_doc(lines, ())).fields
+    assert fields["nationality"]["value"] == "Việt Nam" and fields["sex"]["value"] == "Nam"
