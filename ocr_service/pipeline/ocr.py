@@ -48,14 +48,7 @@ class PageOcr:
 
 def ocr_image(gray: np.ndarray, *, language: str, psm: int, dpi: int, timeout: float) -> PageOcr:
     """Run Tesseract on a greyscale page and return its words (NFC) and raw hOCR."""
-    with tempfile.TemporaryDirectory(prefix="ocr-page-") as tmp:
-        image_path = Path(tmp) / "page.pgm"
-        if not cv2.imwrite(str(image_path), gray):
-            raise EngineError("The page image could not be written for Tesseract.")
-        base = Path(tmp) / "out"
-        config = f"--psm {psm} --dpi {dpi} -c tessedit_char_blacklist={CHARACTER_BLACKLIST}"
-        _run(str(image_path), str(base), "hocr", language, config, timeout)
-        hocr = nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
+    hocr = _hocr(gray, language, f"--psm {psm} --dpi {dpi} -c tessedit_char_blacklist={CHARACTER_BLACKLIST}", timeout)
     return PageOcr(words=parse_hocr_words(hocr), hocr=hocr)
 
 
@@ -64,15 +57,18 @@ def ocr_strip(gray: np.ndarray, *, language: str, psm: int, dpi: int, whitelist:
 
     Words come back with their boxes in the strip's pixels, for the caller to map to its crops.
     """
-    with tempfile.TemporaryDirectory(prefix="ocr-strip-") as tmp:
-        image_path = Path(tmp) / "strip.pgm"
+    return parse_hocr_words(_hocr(gray, language, f"--psm {psm} --dpi {dpi} -c tessedit_char_whitelist={whitelist}", timeout))
+
+
+def _hocr(gray: np.ndarray, language: str, config: str, timeout: float) -> str:
+    """Tesseract's hOCR of a greyscale image, NFC."""
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        image_path = Path(tmp) / "image.pgm"
         if not cv2.imwrite(str(image_path), gray):
-            raise EngineError("The strip image could not be written for Tesseract.")
+            raise EngineError("The image could not be written for Tesseract.")
         base = Path(tmp) / "out"
-        config = f"--psm {psm} --dpi {dpi} -c tessedit_char_whitelist={whitelist}"
         _run(str(image_path), str(base), "hocr", language, config, timeout)
-        hocr = nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
-    return parse_hocr_words(hocr)
+        return nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
 
 
 def detect_orientation(gray: np.ndarray, *, timeout: float) -> tuple[int, float]:
