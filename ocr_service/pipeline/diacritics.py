@@ -166,10 +166,12 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         by_line.setdefault(words[i].line, []).append(k)
     name_lines = [ks for ks in by_line.values() if _is_name([cores[k] for k in ks])]
     named = {k for ks in name_lines for k in ks}
+    respelled = set()
     for ks in name_lines:
         surname = _surname_for(observed[ks[0]])
         if surname is not None:
             _apply(words, out, corrections, run[ks[0]], surname, "surname", min(words[run[ks[0]]].confidence, RESTORED_CONFIDENCE))
+            respelled.add(ks[0])
     options: list[list[tuple[str, float]]] = []
     for k, (i, obs) in enumerate(zip(run, observed)):
         word, core = words[i], cores[k]
@@ -181,6 +183,8 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         options.append([(c, change_cost(obs, c, word.confidence, capitals)) for c in candidates])
     best, best_score = _viterbi(options, model)
     for k, i in enumerate(run):
+        if k in respelled:
+            continue
         chosen, obs = best[k], observed[k]
         raw = _EDGES.match(words[i].text)["core"]  # type: ignore[index]
         if chosen == obs:

@@ -145,3 +145,9 @@ def test_english_with_a_misread_mark_is_still_english(toy: Model) -> None:
 def test_proper_names_in_running_text_are_left_as_read(toy: Model) -> None:
     line = _at(0, "phường", "Hoàng", "Văn", "Thụ,", "tỉnh", confidence=90.0)
     assert _texts(restore_diacritics(line, toy)[0]) == ["phường", "Hoàng", "Văn", "Thụ,", "tỉnh"]
+
+
+def test_a_respelled_surname_is_one_correction(toy: Model) -> None:
+    words, corrections = restore_diacritics(_at(0, "NGUYÊN", "VĂN", "HOÀ"), toy)
+    assert _texts(words)[0] == "NGUYỄN"
+    assert [c.index for c in corrections].count(0) == 1
