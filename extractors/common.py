@@ -34,6 +34,7 @@ Kind = Callable[[str], "tuple[Any, int, int, tuple[str, ...]] | None"]
 # --- kinds: (value, start, end, problems) at the start of a window ----------------------
 
 _NAME_TOKEN = re.compile(r"\S+")
+_BROKEN_WORD = re.compile(r"[^\W\d_][^\w\s]+[^\W\d_]")
 
 
 def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tuple[str, ...]] | None:
@@ -50,6 +51,8 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
             if len(run) == 6:
                 break
         elif run:
+            # A word broken by junk right after the name ("NGỌC DI}P") is likely its last word.
+            skipped_letters = skipped_letters or bool(_BROKEN_WORD.search(token))
             break
         elif m.start() > 12:  # only a little junk may precede the name
             return None
@@ -63,7 +66,8 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
     problems = tuple(name_problems(value))
     if skipped_letters:
         # Letters just before the name that do not read as a name word ("-Đỉnh Kim Thơm", a
-        # signature across the surname) may be the name's own first word: a person checks.
+        # signature across the surname), or a word broken by junk just after it, may be the
+        # name's own first or last word: a person checks.
         problems += ("name_may_be_cut",)
     if "name_unknown_surname" in problems:
         value = repair_surname(value)  # still flagged: a suggestion for the reviewer

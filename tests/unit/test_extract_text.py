@@ -165,3 +165,12 @@ def test_recipient_items_lose_their_list_punctuation(item: str, tidy: str) -> No
     from extractors.administrative import _tidy_recipient
 
     assert _tidy_recipient(item) == tidy
+
+
+def test_a_name_followed_by_a_broken_word_may_be_cut() -> None:
+    from extractors.common import kind_name
+
+    value, _start, _end, problems = kind_name("CHU THANH NGỌC DI}P")
+    assert value == "Chu Thanh Ngọc" and "name_may_be_cut" in problems
+    _value, _start, _end, problems = kind_name("CHU THANH NGỌC Năm sinh: 2000")
+    assert "name_may_be_cut" not in problems
