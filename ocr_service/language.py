@@ -93,6 +93,7 @@ class Model:
     left_totals: dict[str, int]  # how often each word is followed by anything
     by_skeleton: dict[str, tuple[str, ...]]
     total: int
+    backoff: float  # the mean weight given to the unigram estimate after a seen word
 
     @classmethod
     def from_counts(cls, unigrams: Counter[str], bigrams: Counter[tuple[str, str]]) -> "Model":
@@ -106,14 +107,9 @@ class Model:
             if word != BOUNDARY and is_syllable(word):
                 groups.setdefault(skeleton(word), []).append(word)
         by_skeleton = {k: tuple(sorted(v, key=lambda w: -unigrams[w])) for k, v in groups.items()}
+        pairs = sum(left_totals.values())
         return cls(dict(unigrams), dict(bigrams), dict(followers), dict(left_totals), by_skeleton,
-                   sum(n for w, n in unigrams.items() if w != BOUNDARY))
-
-    @property
-    def backoff(self) -> float:
-        """The mean weight given to the unigram estimate after a seen word."""
-        pairs = sum(self.left_totals.values())
-        return DISCOUNT * len(self.bigrams) / pairs if pairs else 1.0
+                   sum(n for w, n in unigrams.items() if w != BOUNDARY), DISCOUNT * len(bigrams) / pairs if pairs else 1.0)
 
     def count(self, word: str) -> int:
         return self.unigrams.get(word, 0)
