@@ -20,7 +20,7 @@ import re
 
 from extractors.base import Person, Result
 from extractors.common import Label, cross_check, kind_name, kind_text, read
-from extractors.gazetteer import canonical_place
+from extractors.gazetteer import UNIT_KINDS, canonical_place
 from extractors.layout import Field, Layout, Segment
 from extractors.text import (
     VI_LETTERS,
@@ -276,8 +276,7 @@ def _tidy_recipient(item: str) -> str:
 
 
 _BODY_PREFIXES = {"uy ban nhan dan": "ỦY BAN NHÂN DÂN", "ubnd": "UBND"}
-_UNIT_KINDS = {"xa": "XÃ", "phuong": "PHƯỜNG", "thi tran": "THỊ TRẤN", "huyen": "HUYỆN", "thanh pho": "THÀNH PHỐ",
-               "thi xa": "THỊ XÃ", "tinh": "TỈNH"}
+_UNIT_KINDS = {folded: printed.upper() for folded, printed in UNIT_KINDS.items()}
 
 
 def _canonical_body(f: Field) -> Field:

@@ -14,7 +14,10 @@ from extractors.text import clean_spaces, fold
 from extractors.units_data import UNITS
 from ocr_service.domain import nfc
 
-KIND_PREFIXES = ("thành phố", "thị trấn", "thị xã", "phường", "huyện", "tỉnh", "xã")
+# Kinds of place an address names, folded -> as printed; longest first so "thi xa" wins over "xa".
+UNIT_KINDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "phuong": "phường",
+              "huyen": "huyện", "tinh": "tỉnh", "xa": "xã"}
+KIND_PREFIXES = tuple(UNIT_KINDS.values())
 
 
 @cache
@@ -42,9 +45,6 @@ def canonical_place(text: str) -> str | None:
     return next(iter(spellings))
 
 
-# Kinds of place an address names, folded -> as printed; longest first so "thi xa" wins over "xa".
-UNIT_KINDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "phuong": "phường",
-              "huyen": "huyện", "tinh": "tỉnh", "xa": "xã"}
 VILLAGE_KINDS = {"to dan pho": "tổ dân phố", "khu pho": "khu phố", "thon": "thôn", "xom": "xóm"}
 _KIND_AT = re.compile(r"(?:(?<=\s)|^)(?P<kind>" + "|".join(sorted({*UNIT_KINDS, *VILLAGE_KINDS}, key=len, reverse=True))
                       + r")\s+(?=\w)")
