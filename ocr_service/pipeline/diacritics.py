@@ -159,8 +159,8 @@ def _is_english(cores: list[str]) -> bool:
 def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[Word], corrections: list[Correction]) -> None:
     if not run:
         return
-    observed = [old_style(_EDGES.match(words[i].text)["core"].lower()) for i in run]  # type: ignore[index]
     cores = [_EDGES.match(words[i].text)["core"] for i in run]  # type: ignore[index]
+    observed = [old_style(c.lower()) for c in cores]
     by_line: dict[int, list[int]] = {}
     for k, i in enumerate(run):
         by_line.setdefault(words[i].line, []).append(k)
@@ -185,8 +185,7 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
     for k, i in enumerate(run):
         if k in respelled:
             continue
-        chosen, obs = best[k], observed[k]
-        raw = _EDGES.match(words[i].text)["core"]  # type: ignore[index]
+        chosen, obs, raw = best[k], observed[k], cores[k]
         if chosen == obs:
             if obs != raw.lower():
                 _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
