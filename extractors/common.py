@@ -41,7 +41,7 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
     """The first run of two to six letter-only words (junk before it skipped), capitalized."""
     words = list(_NAME_TOKEN.finditer(text))
     run: list[re.Match[str]] = []
-    skipped_letters = False
+    maybe_cut = False
     for m in words:
         token = m.group().strip(".,;:")
         ok = bool(NAME_WORD.fullmatch(token)) and (not upper_only or token.isupper()) and (
@@ -52,19 +52,19 @@ def kind_name(text: str, *, upper_only: bool = False) -> tuple[Any, int, int, tu
                 break
         elif run:
             # A word broken by junk right after the name ("NGỌC DI}P") is likely its last word.
-            skipped_letters = skipped_letters or bool(_BROKEN_WORD.search(token))
+            maybe_cut = maybe_cut or bool(_BROKEN_WORD.search(token))
             break
         elif m.start() > 12:  # only a little junk may precede the name
             return None
         else:
-            skipped_letters = skipped_letters or sum(ch.isalpha() for ch in token) >= 2
+            maybe_cut = maybe_cut or sum(ch.isalpha() for ch in token) >= 2
     if len(run) < 2:
         return None
     start, end = run[0].start(), run[-1].end()
     raw = text[start:end].rstrip(".,;:")
     value = capitalize_name(raw)
     problems = tuple(name_problems(value))
-    if skipped_letters:
+    if maybe_cut:
         # Letters just before the name that do not read as a name word ("-Đỉnh Kim Thơm", a
         # signature across the surname), or a word broken by junk just after it, may be the
         # name's own first or last word: a person checks.
