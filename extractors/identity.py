@@ -17,11 +17,74 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-PROVINCE_CODES = frozenset(
-    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 035 036 037 038 "
-    "040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 070 072 074 075 077 079 080 082 "
-    "083 084 086 087 089 091 092 093 094 095 096".split()
-)
+# The birth-province codes (mã tỉnh nơi đăng ký khai sinh, Circular 59/2021/TT-BCA annex) and the
+# provinces they were given to; the 2025 mergers kept the codes. Names NFC, old-style tones.
+PROVINCES: dict[str, str] = {
+    "001": "Hà Nội",
+    "002": "Hà Giang",
+    "004": "Cao Bằng",
+    "006": "Bắc Kạn",
+    "008": "Tuyên Quang",
+    "010": "Lào Cai",
+    "011": "Điện Biên",
+    "012": "Lai Châu",
+    "014": "Sơn La",
+    "015": "Yên Bái",
+    "017": "Hòa Bình",
+    "019": "Thái Nguyên",
+    "020": "Lạng Sơn",
+    "022": "Quảng Ninh",
+    "024": "Bắc Giang",
+    "025": "Phú Thọ",
+    "026": "Vĩnh Phúc",
+    "027": "Bắc Ninh",
+    "030": "Hải Dương",
+    "031": "Hải Phòng",
+    "033": "Hưng Yên",
+    "034": "Thái Bình",
+    "035": "Hà Nam",
+    "036": "Nam Định",
+    "037": "Ninh Bình",
+    "038": "Thanh Hóa",
+    "040": "Nghệ An",
+    "042": "Hà Tĩnh",
+    "044": "Quảng Bình",
+    "045": "Quảng Trị",
+    "046": "Thừa Thiên Huế",
+    "048": "Đà Nẵng",
+    "049": "Quảng Nam",
+    "051": "Quảng Ngãi",
+    "052": "Bình Định",
+    "054": "Phú Yên",
+    "056": "Khánh Hòa",
+    "058": "Ninh Thuận",
+    "060": "Bình Thuận",
+    "062": "Kon Tum",
+    "064": "Gia Lai",
+    "066": "Đắk Lắk",
+    "067": "Đắk Nông",
+    "068": "Lâm Đồng",
+    "070": "Bình Phước",
+    "072": "Tây Ninh",
+    "074": "Bình Dương",
+    "075": "Đồng Nai",
+    "077": "Bà Rịa - Vũng Tàu",
+    "079": "Hồ Chí Minh",
+    "080": "Long An",
+    "082": "Tiền Giang",
+    "083": "Bến Tre",
+    "084": "Trà Vinh",
+    "086": "Vĩnh Long",
+    "087": "Đồng Tháp",
+    "089": "An Giang",
+    "091": "Kiên Giang",
+    "092": "Cần Thơ",
+    "093": "Hậu Giang",
+    "094": "Sóc Trăng",
+    "095": "Bạc Liêu",
+    "096": "Cà Mau",
+}
+PROVINCE_CODES = frozenset(PROVINCES)
 
 # Digits, possibly split by OCR into groups with spaces or dots ("024 085 001 234").
 _CANDIDATE = re.compile(r"(?<![\d])(\d(?:[ .]?\d){8,11})(?![\d])")

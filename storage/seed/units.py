@@ -63,6 +63,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from extractors.identity import PROVINCES
 from ocr_service.domain import nfc
 
 LEVELS = ("province", "district", "commune")
@@ -413,4 +414,14 @@ def gazetteer_text() -> str:
         chain = [unit, *ancestors(unit.code, unit.valid_from)]
         lines.append(", ".join(f"{u.kind} {u.name}" for u in chain) + ".")
         lines.append(f"{unit.kind} {unit.name}".upper() + ".")
+    # Every province an ID number can name as a birth place: a card's place of origin, a parent's
+    # residence or a birth place may be anywhere ("Chi Lăng, Lạng Sơn").
+    for name in PROVINCES.values():
+        kind = "thành phố" if name in CENTRAL_CITIES else "tỉnh"
+        lines.append(f"{kind} {name}.")
+        lines.append(f"{kind} {name}".upper() + ".")
     return "\n".join(dict.fromkeys(lines)) + "\n"
+
+
+# The five centrally-run cities among the provinces (thành phố trực thuộc trung ương).
+CENTRAL_CITIES = frozenset({"Hà Nội", "Hải Phòng", "Đà Nẵng", "Hồ Chí Minh", "Cần Thơ"})
