@@ -28,8 +28,10 @@ card: "REPUBLIC OF VIET NAM" stays), and words with no other candidate. Every to
 the traditional tone placement ("hoà" → "hòa"), the one convention of our output.
 
 A changed word keeps its box; its confidence is capped at ``RESTORED_CONFIDENCE`` when the margin
-was narrow, so a field built on a guess goes to review. Each change is a ``Correction`` (rule
-``syllable_lm`` or ``tone_placement``).
+was narrow, so a field built on a guess goes to review. A protected word (read at
+``KEEP_CONFIDENCE``, or in a proper name) that the model would change as surely keeps its text
+but gets the same cap: "cho phép chuyến mục đích" is not rewritten, but not accepted unseen
+either. Each change is a ``Correction`` (rule ``syllable_lm`` or ``tone_placement``).
 """
 
 from __future__ import annotations
@@ -173,15 +175,21 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
             _apply(words, out, corrections, run[ks[0]], surname, "surname", min(words[run[ks[0]]].confidence, RESTORED_CONFIDENCE))
             respelled.add(ks[0])
     options: list[list[tuple[str, float]]] = []
+    protected: dict[int, list[tuple[str, float]]] = {}  # kept as read, with what it could have been
     for k, (i, obs) in enumerate(zip(run, observed)):
         word, core = words[i], cores[k]
         capitals = core.isupper() and len(core) > 1
+        candidates = [obs] + [c for c in model.variants(obs)[:MAX_CANDIDATES] if c != obs]
+        weighed = [(c, change_cost(obs, c, word.confidence, capitals)) for c in candidates]
         if is_syllable(obs) and (k in named or _kept_as_read(word.confidence, capitals) or _in_proper_name(cores, k)):
             options.append([(obs, 0.0)])
+            if k not in named and len(candidates) > 1:
+                protected[k] = weighed
             continue
-        candidates = [obs] + [c for c in model.variants(obs)[:MAX_CANDIDATES] if c != obs]
-        options.append([(c, change_cost(obs, c, word.confidence, capitals)) for c in candidates])
+        options.append(weighed)
     best, best_score = _viterbi(options, model)
+    if protected:
+        _doubt(run, observed, protected, options, model, out)
     for k, i in enumerate(run):
         if k in respelled:
             continue
@@ -194,16 +202,69 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         kept[k] = [(obs, 0.0)]
         _, kept_score = _viterbi(kept, model)
         margin = best_score - kept_score
-        left = best[k - 1] if k > 0 else None
-        right = best[k + 1] if k + 1 < len(best) else None
-        supported = (left is not None and model.bigram(left, chosen) > 0) or (right is not None and model.bigram(chosen, right) > 0)
         # A token that is no syllable cannot be right: the best candidate wins on any margin.
-        if is_syllable(obs) and (margin < MARGIN or not supported):
+        if is_syllable(obs) and (margin < MARGIN or not _supported(best, k, model)):
             if obs != raw.lower():
                 _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
             continue
         confidence = words[i].confidence if margin >= SURE_MARGIN else min(words[i].confidence, RESTORED_CONFIDENCE)
         _apply(words, out, corrections, i, chosen, "syllable_lm", confidence)
+
+
+def _doubt(run: list[int], observed: list[str], protected: dict[int, list[tuple[str, float]]],
+           options: list[list[tuple[str, float]]], model: Model, out: list[Word]) -> None:
+    """Protected words the model would have changed keep their text but not their confidence.
+
+    A lower-case word read at ``KEEP_CONFIDENCE`` or a word in a proper name is left as read, yet
+    when the model, given the rest of the run as restored, would change that one word as surely as
+    it changes an unprotected one ("cho phép chuyến mục đích", "Thôn Hòa Binh"), the reading is a
+    guess: its confidence is capped at ``RESTORED_CONFIDENCE`` so a field built on it goes to
+    review. Each word is weighed alone (max-marginals of the run's Viterbi), not with its protected
+    neighbours opened too: "Chi Lăng, Lạng Sơn" all opened at once would be rewritten as a whole.
+    """
+    forward, backward = _forward(options, model), _backward(options, model)
+    for k, candidates in protected.items():
+        before = forward[k - 1] if k > 0 else {BOUNDARY: 0.0}
+        after = backward[k + 1] if k + 1 < len(options) else {BOUNDARY: 0.0}
+
+        def score(cand: str, cost: float) -> tuple[float, str, str]:
+            left, prev = max((s + model.logp(cand, p), p) for p, s in before.items())
+            right, nxt = max((model.logp(n, cand) + s, n) for n, s in after.items())
+            return left - cost + right, prev, nxt
+
+        kept = score(observed[k], 0.0)[0]
+        top, prev, nxt, chosen = max((score(c, cost) + (c,) for c, cost in candidates), key=lambda t: t[0])
+        supported = any(model.bigram(a, b) > 0 for a, b in ((prev, chosen), (chosen, nxt)) if BOUNDARY not in (a, b))
+        if chosen != observed[k] and top - kept >= MARGIN and supported:
+            out[run[k]] = replace(out[run[k]], confidence=min(out[run[k]].confidence, RESTORED_CONFIDENCE))
+
+
+def _forward(options: list[list[tuple[str, float]]], model: Model) -> list[dict[str, float]]:
+    """For each position and candidate, the best score of the run up to it ending there."""
+    table: list[dict[str, float]] = []
+    scores = {BOUNDARY: 0.0}
+    for candidates in options:
+        scores = {c: max(s + model.logp(c, p) for p, s in scores.items()) - cost for c, cost in candidates}
+        table.append(scores)
+    return table
+
+
+def _backward(options: list[list[tuple[str, float]]], model: Model) -> list[dict[str, float]]:
+    """For each position and candidate, the best score of the run from it (its own cost included)
+    to the boundary."""
+    table: list[dict[str, float]] = [{} for _ in options]
+    following = {BOUNDARY: 0.0}
+    for k in range(len(options) - 1, -1, -1):
+        table[k] = {c: max(model.logp(n, c) + s for n, s in following.items()) - cost for c, cost in options[k]}
+        following = table[k]
+    return table
+
+
+def _supported(best: list[str], k: int, model: Model) -> bool:
+    """The chosen syllable is seen in the corpus beside one of its chosen neighbours."""
+    left = best[k - 1] if k > 0 else None
+    right = best[k + 1] if k + 1 < len(best) else None
+    return (left is not None and model.bigram(left, best[k]) > 0) or (right is not None and model.bigram(best[k], right) > 0)
 
 
 def _kept_as_read(confidence: float, capitals: bool) -> bool:
@@ -279,5 +340,5 @@ def _apply(words: Sequence[Word], out: list[Word], corrections: list[Correction]
     text = nfc(m["lead"] + new_core + m["trail"])
     if text == word.text:
         return
-    out[i] = replace(word, text=text, confidence=confidence)
+    out[i] = replace(word, text=text, confidence=min(confidence, out[i].confidence))  # a doubt's cap stays
     corrections.append(Correction(i, word.text, text, rule))

@@ -151,3 +151,22 @@ def test_a_respelled_surname_is_one_correction(toy: Model) -> None:
     words, corrections = restore_diacritics(_at(0, "NGUYÊN", "VĂN", "HOÀ"), toy)
     assert _texts(words)[0] == "NGUYỄN"
     assert [c.index for c in corrections].count(0) == 1
+
+
+def test_a_confident_word_the_model_would_change_keeps_its_text_but_goes_to_review(toy: Model) -> None:
+    # Read at 97, "thúy" is kept as read (the corpus is too small to overrule such odds), yet the
+    # model would change it as surely as any other word: a field built on it is a guess.
+    words, corrections = restore_diacritics(_at(0, "thúy", "lợi", "nội", "đồng", confidence=97.0), toy)
+    assert _texts(words) == ["thúy", "lợi", "nội", "đồng"] and not corrections
+    assert [w.confidence for w in words] == [RESTORED_CONFIDENCE, 97.0, 97.0, 97.0]
+    right, _ = restore_diacritics(_at(0, "thủy", "lợi", "nội", "đồng", confidence=97.0), toy)
+    assert [w.confidence for w in right] == [97.0] * 4
+
+
+def test_a_proper_name_the_model_doubts_keeps_its_text_but_goes_to_review(toy: Model) -> None:
+    words, corrections = restore_diacritics(_at(0, "thôn", "Hòa", "Giai", "ở", "cơ", "sở", confidence=91.0), toy)
+    assert _texts(words) == ["thôn", "Hòa", "Giai", "ở", "cơ", "sở"] and not corrections
+    assert [w.confidence for w in words][1:3] == [91.0, RESTORED_CONFIDENCE]
+    # A name the corpus has nothing to say about is not doubted.
+    line = _at(0, "phường", "Hoàng", "Văn", "Thụ", confidence=91.0)
+    assert [w.confidence for w in restore_diacritics(line, toy)[0]] == [91.0] * 4
