@@ -28,10 +28,11 @@ card: "REPUBLIC OF VIET NAM" stays), and words with no other candidate. Every to
 the traditional tone placement ("hoà" → "hòa"), the one convention of our output.
 
 A changed word keeps its box; its confidence is capped at ``RESTORED_CONFIDENCE`` when the margin
-was narrow, so a field built on a guess goes to review. A protected word (read at
-``KEEP_CONFIDENCE``, or in a proper name) that the model would change as surely keeps its text
-but gets the same cap: "cho phép chuyến mục đích" is not rewritten, but not accepted unseen
-either. Each change is a ``Correction`` (rule ``syllable_lm`` or ``tone_placement``).
+was narrow, so a field built on a guess goes to review. A protected word the model would change
+as surely as any other, weighed alone, is not accepted unseen either: a lower-case word read at
+``KEEP_CONFIDENCE`` is changed with its confidence capped ("cho phép chuyến mục đích" → "chuyển"),
+a word of a proper name keeps its text and gets the cap ("Thôn Hòa Binh"). Each change is a
+``Correction`` (rule ``syllable_lm`` or ``tone_placement``).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ MAX_CANDIDATES = 8
 _EDGES = re.compile(r"^(?P<lead>[^\w]*)(?P<core>[^\W\d_]+)(?P<trail>[^\w]*)$")
 _BREAKS = set(".;:!?()[]\"“”")
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
+NUMERALS = frozenset("không một mốt hai ba bốn tư năm lăm sáu bảy tám chín mười mươi trăm nghìn ngàn linh lẻ".split())
 
 
 # P(a word's marks are wrong | Tesseract's confidence in it), measured on a calibration corpus
@@ -168,12 +170,12 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         by_line.setdefault(words[i].line, []).append(k)
     name_lines = [ks for ks in by_line.values() if _is_name([cores[k] for k in ks])]
     named = {k for ks in name_lines for k in ks}
-    respelled = set()
+    settled = set()  # changed already: the Viterbi's choice is not applied
     for ks in name_lines:
         surname = _surname_for(observed[ks[0]])
         if surname is not None:
             _apply(words, out, corrections, run[ks[0]], surname, "surname", min(words[run[ks[0]]].confidence, RESTORED_CONFIDENCE))
-            respelled.add(ks[0])
+            settled.add(ks[0])
     options: list[list[tuple[str, float]]] = []
     protected: dict[int, list[tuple[str, float]]] = {}  # kept as read, with what it could have been
     for k, (i, obs) in enumerate(zip(run, observed)):
@@ -188,10 +190,15 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
             continue
         options.append(weighed)
     best, best_score = _viterbi(options, model)
-    if protected:
-        _doubt(run, observed, protected, options, model, out)
+    for k, chosen in _doubted(observed, protected, options, model).items():
+        i = run[k]
+        if _in_proper_name(cores, k):  # the corpus knows no names: doubted, not rewritten
+            out[i] = replace(out[i], confidence=min(out[i].confidence, RESTORED_CONFIDENCE))
+        else:
+            _apply(words, out, corrections, i, chosen, "syllable_lm", min(words[i].confidence, RESTORED_CONFIDENCE))
+            settled.add(k)
     for k, i in enumerate(run):
-        if k in respelled:
+        if k in settled:
             continue
         chosen, obs, raw = best[k], observed[k], cores[k]
         if chosen == obs:
@@ -211,17 +218,19 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         _apply(words, out, corrections, i, chosen, "syllable_lm", confidence)
 
 
-def _doubt(run: list[int], observed: list[str], protected: dict[int, list[tuple[str, float]]],
-           options: list[list[tuple[str, float]]], model: Model, out: list[Word]) -> None:
-    """Protected words the model would have changed keep their text but not their confidence.
+def _doubted(observed: list[str], protected: dict[int, list[tuple[str, float]]],
+             options: list[list[tuple[str, float]]], model: Model) -> dict[int, str]:
+    """The protected words the model would change as surely as an unprotected one, with what to.
 
-    A lower-case word read at ``KEEP_CONFIDENCE`` or a word in a proper name is left as read, yet
-    when the model, given the rest of the run as restored, would change that one word as surely as
-    it changes an unprotected one ("cho phép chuyến mục đích", "Thôn Hòa Binh"), the reading is a
-    guess: its confidence is capped at ``RESTORED_CONFIDENCE`` so a field built on it goes to
-    review. Each word is weighed alone (max-marginals of the run's Viterbi), not with its protected
-    neighbours opened too: "Chi Lăng, Lạng Sơn" all opened at once would be rewritten as a whole.
+    A lower-case word read at ``KEEP_CONFIDENCE`` or a word in a proper name is protected from
+    the run's Viterbi, yet the model may be sure it is misread ("cho phép chuyến mục đích",
+    "Thôn Hòa Binh"). Each is weighed alone, given the rest of the run as restored (max-marginals),
+    not with its protected neighbours opened too: "Chi Lăng, Lạng Sơn" opened at once would be
+    rewritten as a whole. A numeral stays ("mười"/"mươi": the date parser reads either).
     """
+    doubted: dict[int, str] = {}
+    if not protected:
+        return doubted
     forward, backward = _forward(options, model), _backward(options, model)
     for k, candidates in protected.items():
         before = forward[k - 1] if k > 0 else {BOUNDARY: 0.0}
@@ -235,8 +244,10 @@ def _doubt(run: list[int], observed: list[str], protected: dict[int, list[tuple[
         kept = score(observed[k], 0.0)[0]
         top, prev, nxt, chosen = max((score(c, cost) + (c,) for c, cost in candidates), key=lambda t: t[0])
         supported = any(model.bigram(a, b) > 0 for a, b in ((prev, chosen), (chosen, nxt)) if BOUNDARY not in (a, b))
-        if chosen != observed[k] and top - kept >= MARGIN and supported:
-            out[run[k]] = replace(out[run[k]], confidence=min(out[run[k]].confidence, RESTORED_CONFIDENCE))
+        numeral = observed[k] in NUMERALS and chosen in NUMERALS
+        if chosen != observed[k] and top - kept >= MARGIN and supported and not numeral:
+            doubted[k] = chosen
+    return doubted
 
 
 def _forward(options: list[list[tuple[str, float]]], model: Model) -> list[dict[str, float]]:

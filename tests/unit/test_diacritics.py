@@ -153,11 +153,12 @@ def test_a_respelled_surname_is_one_correction(toy: Model) -> None:
     assert [c.index for c in corrections].count(0) == 1
 
 
-def test_a_confident_word_the_model_would_change_keeps_its_text_but_goes_to_review(toy: Model) -> None:
-    # Read at 97, "thúy" is kept as read (the corpus is too small to overrule such odds), yet the
-    # model would change it as surely as any other word: a field built on it is a guess.
+def test_a_confident_word_the_model_is_sure_of_is_changed_and_goes_to_review(toy: Model) -> None:
+    # Read at 97, "thúy" is out of the run's Viterbi, yet weighed alone the model would change it
+    # as surely as any other word: changed, and a field built on it is checked by a person.
     words, corrections = restore_diacritics(_at(0, "thúy", "lợi", "nội", "đồng", confidence=97.0), toy)
-    assert _texts(words) == ["thúy", "lợi", "nội", "đồng"] and not corrections
+    assert _texts(words) == ["thủy", "lợi", "nội", "đồng"]
+    assert [(c.raw, c.corrected, c.rule) for c in corrections] == [("thúy", "thủy", "syllable_lm")]
     assert [w.confidence for w in words] == [RESTORED_CONFIDENCE, 97.0, 97.0, 97.0]
     right, _ = restore_diacritics(_at(0, "thủy", "lợi", "nội", "đồng", confidence=97.0), toy)
     assert [w.confidence for w in right] == [97.0] * 4
@@ -170,3 +171,11 @@ def test_a_proper_name_the_model_doubts_keeps_its_text_but_goes_to_review(toy: M
     # A name the corpus has nothing to say about is not doubted.
     line = _at(0, "phường", "Hoàng", "Văn", "Thụ", confidence=91.0)
     assert [w.confidence for w in restore_diacritics(line, toy)[0]] == [91.0] * 4
+
+
+def test_a_numeral_is_left_to_the_date_parser(toy: Model) -> None:
+    counts = count_corpus([TOY + " Hai mươi bốn. Ba mươi bốn. Hai mươi bốn người." * 3])
+    numerals = Model.from_counts(*counts)
+    words, corrections = restore_diacritics(_at(0, "ngày", "mười", "bốn", confidence=97.0), numerals)
+    assert _texts(words) == ["ngày", "mười", "bốn"] and not corrections
+    assert [w.confidence for w in words] == [97.0] * 3
