@@ -38,7 +38,7 @@ def read_qr_codes(gray: np.ndarray, *, dpi: int, max_candidates: int = 6) -> tup
             decoded = _decode(detector(), crop)
             for text, corners in decoded:
                 xs, ys = corners[:, 0] + x0, corners[:, 1] + y0
-                pad = 0.12 * (xs.max() - xs.min())  # the quiet zone, and a module of slack
+                pad = 0.04 * (xs.max() - xs.min())  # a module of slack (the quiet zone is blank already)
                 box = (max(0, int(xs.min() - pad)), max(0, int(ys.min() - pad)), min(width, int(xs.max() + pad)), min(height, int(ys.max() + pad)))
                 found.setdefault(nfc(text), QrCode(nfc(text), box))
             if decoded:
