@@ -142,12 +142,20 @@ def split_syllables(token: str, *, max_syllables: int = 6) -> tuple[str, ...] | 
     None when the token is a syllable, contains anything but letters, has no split, or has two
     equally short ones (ambiguous: left alone).
     """
+    splits = syllable_splits(token, max_syllables=max_syllables, limit=2)
+    return splits[0] if len(splits) == 1 else None
+
+
+def syllable_splits(token: str, *, max_syllables: int = 6, limit: int = 8) -> tuple[tuple[str, ...], ...]:
+    """Every fewest-syllable split of a run of letters that is not itself a syllable, into
+    syllables that each start with a consonant ("Họchữđệm": "Họ chữ đệm" and "Học hữ đệm"); at
+    most ``limit`` of them, none when there are more (too ambiguous to choose among)."""
     if not token.isalpha() or is_syllable(token) or len(token) > 7 * max_syllables:
-        return None
+        return ()
     n = len(token)
-    # best[i] = (syllable count, number of splits with that count, the split) for token[:i]
-    best: list[tuple[int, int, tuple[str, ...]] | None] = [None] * (n + 1)
-    best[0] = (0, 1, ())
+    # best[i] = (syllable count, the splits of token[:i] with that count)
+    best: list[tuple[int, list[tuple[str, ...]]] | None] = [None] * (n + 1)
+    best[0] = (0, [()])
     for end in range(1, n + 1):
         for start in range(max(0, end - 7), end):
             prior = best[start]
@@ -156,11 +164,12 @@ def split_syllables(token: str, *, max_syllables: int = 6) -> tuple[str, ...] | 
                 continue
             count = prior[0] + 1
             current = best[end]
+            extended = [split + (piece,) for split in prior[1]]
             if current is None or count < current[0]:
-                best[end] = (count, prior[1], prior[2] + (piece,))
+                best[end] = (count, extended[: limit + 1])
             elif count == current[0]:
-                best[end] = (count, current[1] + prior[1], current[2])
+                current[1].extend(extended[: limit + 1 - len(current[1])])
     result = best[n]
-    if result is None or result[1] != 1 or not 2 <= result[0] <= max_syllables:
-        return None
-    return result[2]
+    if result is None or len(result[1]) > limit or not 2 <= result[0] <= max_syllables:
+        return ()
+    return tuple(result[1])

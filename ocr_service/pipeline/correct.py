@@ -8,7 +8,10 @@ meant:
 * ``split_syllables``: a token that is not a Vietnamese syllable but is exactly one run of
   syllables ("PHẠMXUÂNCHIẾN": a table cell whose spaces Tesseract lost) becomes those syllables,
   each with its share of the box. It must carry a Vietnamese mark, so English on a bilingual card
-  ("Identity") is left alone.
+  ("Identity") is left alone. Where the orthography allows a few equally short splits ("Họchữđệm":
+  "Họ chữ đệm" or "Học hữ đệm"), the syllable model, when given, picks one only if it is
+  ``SPLIT_MARGIN`` times likelier than the next, and the words' confidence is capped below the
+  review threshold (a choice, not a certainty).
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
 * ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
   (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
@@ -28,16 +31,19 @@ the rule; the page keeps its raw text beside the corrected one.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ocr_service.domain import BBox, Word
-from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables
+from ocr_service.language import BOUNDARY, Model, old_style
+from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, syllable_splits
 
 _EDGES = re.compile(r"^(?P<lead>[^\w]*)(?P<core>.*?)(?P<trail>[^\w]*)$", re.DOTALL)
 _MISREAD_SLASHES = re.compile(r"^(?P<lead>[^\w]*)(?P<d>\d{1,2})[Il|](?P<m>\d{1,2})[Il|](?P<y>\d{4})(?P<trail>[^\w]*)$")
 REBUILT_CONFIDENCE = 80.0
+SPLIT_MARGIN = math.log(8.0)
 _INNER_PUNCT = re.compile(r"^(?P<left>[^\W\d_]+)(?P<punct>[,;:.])(?P<right>[^\W\d_]+)$")
 
 
@@ -58,8 +64,9 @@ _STRAY = "ˆ˜`´¨¸¯˘˙_"
 _REMNANT = re.compile(r"^(?:[—–\-=~¬|_]{2,}|\|)$")
 
 
-def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
-    """The corrected words and what was changed (indexes into the corrected words)."""
+def correct_words(words: Sequence[Word], model: Model | None = None) -> tuple[tuple[Word, ...], tuple[Correction, ...]]:
+    """The corrected words and what was changed (indexes into the corrected words); ``model``
+    breaks ties between splits of a run of syllables."""
     out: list[Word] = []
     corrections: list[Correction] = []
     i = 0
@@ -88,10 +95,12 @@ def correct_words(words: Sequence[Word]) -> tuple[tuple[Word, ...], tuple[Correc
             corrections.append(Correction(len(out), word.text, fixed, "date_separator"))
             out.append(replace(word, text=fixed, confidence=min(word.confidence, REBUILT_CONFIDENCE)))
             continue
-        parts, rule = _correct_token(word.text)
+        parts, rule, sure = _correct_token(word.text, model)
         if rule is None:
             out.append(word)
             continue
+        if not sure:
+            word = replace(word, confidence=min(word.confidence, REBUILT_CONFIDENCE))
         corrections.append(Correction(index=len(out), raw=word.text, corrected=" ".join(parts), rule=rule))
         out.extend(_divide(word, parts))
     return tuple(out), tuple(corrections)
@@ -119,23 +128,39 @@ def _boxed_neighbours(a: Word, b: Word) -> bool:
     return 0 <= b.bbox.x0 - a.bbox.x1 <= 1.5 * height
 
 
-def _correct_token(text: str) -> tuple[tuple[str, ...], str | None]:
+def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str | None, bool]:
+    """The token's parts, the rule that made them (None: left as read), and whether the
+    orthography alone decided (False: the syllable model chose among splits)."""
     if any(ch.isdigit() for ch in text):
-        return (text,), None
+        return (text,), None, True
     edges = _EDGES.match(text)
     if edges is None or not edges["core"]:
-        return (text,), None
+        return (text,), None, True
     lead, core, trail = edges["lead"], edges["core"], edges["trail"]
     inner = _INNER_PUNCT.match(core)
     if inner and is_syllable(inner["left"]) and is_syllable(inner["right"]):
-        return (lead + inner["left"] + inner["punct"], inner["right"] + trail), "space_after_punctuation"
+        return (lead + inner["left"] + inner["punct"], inner["right"] + trail), "space_after_punctuation", True
     if has_vietnamese_marks(core):
-        syllables = split_syllables(core)
-        if syllables:
-            parts = list(syllables)
+        splits = syllable_splits(core)
+        chosen = splits[0] if len(splits) == 1 else _likeliest(splits, model)
+        if chosen:
+            parts = list(chosen)
             parts[0], parts[-1] = lead + parts[0], parts[-1] + trail
-            return tuple(parts), "split_syllables"
-    return (text,), None
+            return tuple(parts), "split_syllables", len(splits) == 1
+    return (text,), None, True
+
+
+def _likeliest(splits: Sequence[tuple[str, ...]], model: Model | None) -> tuple[str, ...] | None:
+    """The split the syllable model finds ``SPLIT_MARGIN`` likelier than any other, if one is."""
+    if model is None or len(splits) < 2:
+        return None
+
+    def logp(split: tuple[str, ...]) -> float:
+        sequence = [BOUNDARY, *(old_style(s.lower()) for s in split), BOUNDARY]
+        return sum(model.logp(b, a) for a, b in zip(sequence, sequence[1:]))
+
+    ranked = sorted(splits, key=logp, reverse=True)
+    return ranked[0] if logp(ranked[0]) - logp(ranked[1]) >= SPLIT_MARGIN else None
 
 
 def _divide(word: Word, parts: Sequence[str]) -> list[Word]:

@@ -167,7 +167,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     raw_text, corrections = "", ()
     raw_words = words
     if opts.correct:
-        words, changes = correct_words(words)
+        words, changes = correct_words(words, language_model() if opts.restore_marks else None)
         if opts.restore_marks:
             words, restored = restore_diacritics(words, language_model())
             changes += restored

@@ -6,7 +6,8 @@ import pytest
 
 from ocr_service.domain import BBox, Word
 from ocr_service.pipeline.correct import correct_words
-from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables
+from ocr_service.language import Model, count_corpus
+from ocr_service.vietnamese import has_vietnamese_marks, is_syllable, split_syllables, syllable_splits
 
 REAL = (
     "Cộng hòa hoà xã hội chủ nghĩa Việt Nam Độc lập Tự do Hạnh phúc giữ gìn giếng gì quyết quốc khuya "
@@ -35,6 +36,23 @@ def test_split_finds_the_one_fewest_syllable_run() -> None:
     assert split_syllables("Nam") is None  # already a syllable
     assert split_syllables("YÊEN") is None  # no split into onset syllables: left alone
     assert split_syllables("024087584836") is None
+
+
+def test_an_ambiguous_run_has_every_fewest_syllable_split() -> None:
+    assert split_syllables("Họchữđệm") is None
+    assert set(syllable_splits("Họchữđệm")) == {("Họ", "chữ", "đệm"), ("Học", "hữ", "đệm")}
+    assert syllable_splits("Họchữđệm", limit=1) == ()  # more than the limit: none
+
+
+def test_the_syllable_model_breaks_a_tie_between_splits_and_the_result_goes_to_review() -> None:
+    model = Model.from_counts(*count_corpus(["Họ, chữ đệm và tên. Ghi rõ họ tên. Chữ đệm." * 3]))
+    assert [w.text for w in correct_words(_words("Họchữđệm"))[0]] == ["Họchữđệm"]  # no model: left alone
+    words, corrections = correct_words([Word("Họchữđệm:", BBox(0, 0, 300, 40), 91.0, 0, 0)], model)
+    assert [w.text for w in words] == ["Họ", "chữ", "đệm:"] and corrections[0].rule == "split_syllables"
+    assert [w.confidence for w in words] == [80.0] * 3
+    # A unique split is decided by the orthography: its confidence is the token's.
+    sure, _ = correct_words([Word("PHẠMXUÂN", BBox(0, 0, 200, 40), 91.0, 0, 0)], model)
+    assert [w.confidence for w in sure] == [91.0, 91.0]
 
 
 def test_marks_tell_vietnamese_from_english() -> None:
