@@ -25,7 +25,8 @@ is respelled, "TRÂN" → "TRẦN", rule ``surname``, and a token that is no syl
 tokens with digits or other non-letters inside (numbers, dates, ID numbers, codes),
 lines with no Vietnamese mark that hold a word Vietnamese cannot spell (English on a bilingual
 card: "REPUBLIC OF VIET NAM" stays), and words with no other candidate. Every token is also put in
-the traditional tone placement ("hoà" → "hòa"), the one convention of our output.
+the traditional tone placement ("hoà" → "hòa"), the one convention of our output. On an English
+line the country's name is written "Viet Nam" ("REPUBLIC OF VIẾT NAM" → "VIET", rule ``english_line``).
 
 A changed word keeps its box; its confidence is capped at ``RESTORED_CONFIDENCE`` when the margin
 was narrow, so a field built on a guess goes to review. A protected word the model would change
@@ -107,7 +108,28 @@ def restore_diacritics(words: Sequence[Word], model: Model) -> tuple[tuple[Word,
     corrections: list[Correction] = []
     for run in _runs(words):
         _restore_run(words, run, model, out, corrections)
+    for line in _lines(words):
+        _unmark_english(words, line, out, corrections)
+    corrections.sort(key=lambda c: c.index)
     return tuple(out), tuple(corrections)
+
+
+def _unmark_english(words: Sequence[Word], line: list[int], out: list[Word], corrections: list[Correction]) -> None:
+    """The country's English name is "Viet Nam": on a line of three or more words Vietnamese
+    cannot spell, a lone marked "Việt" before "Nam" is a mark misread onto English ("REPUBLIC OF
+    VIẾT NAM", rule ``english_line``). Other marked words stay: on a line "Place of origin: Nam
+    Định" the place name is Vietnamese."""
+    cores = [(i, m) for i, m in ((i, _EDGES.match(words[i].text)) for i in line) if m]
+    marked = [k for k, (_i, m) in enumerate(cores) if has_vietnamese_marks(m["core"])]
+    if len(marked) != 1 or sum(not is_syllable(m["core"]) for _i, m in cores) < 3:
+        return
+    k = marked[0]
+    i, m = cores[k]
+    if skeleton(m["core"]) != "viet" or k + 1 >= len(cores) or skeleton(cores[k + 1][1]["core"]) != "nam":
+        return
+    text = nfc(m["lead"] + ("VIET" if m["core"].isupper() else "Viet") + m["trail"])
+    out[i] = replace(words[i], text=text)
+    corrections.append(Correction(i, words[i].text, text, "english_line"))
 
 
 def _runs(words: Sequence[Word]) -> list[list[int]]:

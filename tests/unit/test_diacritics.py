@@ -139,7 +139,9 @@ def test_context_runs_on_across_lines_of_a_block_but_not_across_blocks(toy: Mode
 
 def test_english_with_a_misread_mark_is_still_english(toy: Model) -> None:
     english = _at(0, "SOCIALIST", "REPUBLIC", "OF", "VIẾT", "NAM", confidence=70.0)
-    assert restore_diacritics(english, toy) == (tuple(english), ())
+    words, corrections = restore_diacritics(english, toy)
+    assert _texts(words) == ["SOCIALIST", "REPUBLIC", "OF", "VIET", "NAM"]
+    assert [c.rule for c in corrections] == ["english_line"]
 
 
 def test_proper_names_in_running_text_are_left_as_read(toy: Model) -> None:
@@ -179,3 +181,10 @@ def test_a_numeral_is_left_to_the_date_parser(toy: Model) -> None:
     words, corrections = restore_diacritics(_at(0, "ngày", "mười", "bốn", confidence=97.0), numerals)
     assert _texts(words) == ["ngày", "mười", "bốn"] and not corrections
     assert [w.confidence for w in words] == [97.0] * 3
+
+
+def test_a_bilingual_label_and_a_place_beside_english_keep_their_marks(toy: Model) -> None:
+    label = _at(0, "Họ", "và", "tên", "/", "Full", "name:", confidence=90.0)
+    assert _texts(restore_diacritics(label, toy)[0]) == ["Họ", "và", "tên", "/", "Full", "name:"]
+    origin = _at(0, "Place", "of", "origin:", "Nam", "Định", confidence=90.0)
+    assert _texts(restore_diacritics(origin, toy)[0]) == ["Place", "of", "origin:", "Nam", "Định"]
