@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from extractors.identity import PROVINCES
+from ocr_service.vietnamese import PROVINCES
 
 __all__ = [
     "PROVINCE_CODES",

@@ -13,6 +13,10 @@ meant:
   ``SPLIT_MARGIN`` times likelier than the next, and the words' confidence is capped below the
   review threshold (a choice, not a certainty).
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
+* ``label_slash``: a bilingual label's slash read without its spaces, "tính/Sex:" or "Số/", becomes
+  "tính" "/" "Sex:" when a Vietnamese syllable meets an English word (capitalized, no syllable),
+  and "/Sex:" becomes "/" "Sex:"; a label's first word is capitalized ("số/" at a line's start was
+  "Số /"). "Nam/Nữ" and "và/hoặc" are Vietnamese on both sides and stay.
 * ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
   (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
 * ``ruling_remnant``: a token of nothing but dashes, bars and tildes ("————", "|", "=—=") is what is
@@ -45,6 +49,7 @@ _MISREAD_SLASHES = re.compile(r"^(?P<lead>[^\w]*)(?P<d>\d{1,2})[Il|](?P<m>\d{1,2
 REBUILT_CONFIDENCE = 80.0
 SPLIT_MARGIN = math.log(8.0)
 _INNER_PUNCT = re.compile(r"^(?P<left>[^\W\d_]+)(?P<punct>[,;:.])(?P<right>[^\W\d_]+)$")
+_LABEL_SLASH = re.compile(r"^(?P<left>[^\W\d_]+)/(?P<right>[^\W\d_]+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +104,17 @@ def correct_words(words: Sequence[Word], model: Model | None = None) -> tuple[tu
         if rule is None:
             out.append(word)
             continue
+        if rule == "label_slash" and parts[0] != "/" and _starts_line(words, i - 1) and parts[0][:1].islower():
+            parts = (parts[0][:1].upper() + parts[0][1:], *parts[1:])  # a label starts with a capital: "số/" was "Số /"
         if not sure:
             word = replace(word, confidence=min(word.confidence, REBUILT_CONFIDENCE))
         corrections.append(Correction(index=len(out), raw=word.text, corrected=" ".join(parts), rule=rule))
         out.extend(_divide(word, parts))
     return tuple(out), tuple(corrections)
+
+
+def _starts_line(words: Sequence[Word], i: int) -> bool:
+    return i == 0 or (words[i - 1].block, words[i - 1].line) != (words[i].block, words[i].line)
 
 
 def _digit_box_run(words: Sequence[Word], start: int) -> int:
@@ -140,6 +151,13 @@ def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str
     inner = _INNER_PUNCT.match(core)
     if inner and is_syllable(inner["left"]) and is_syllable(inner["right"]):
         return (lead + inner["left"] + inner["punct"], inner["right"] + trail), "space_after_punctuation", True
+    label = _LABEL_SLASH.match(core)
+    if label and is_syllable(label["left"]) and not is_syllable(label["right"]) and label["right"][0].isupper():
+        return (lead + label["left"], "/", label["right"] + trail), "label_slash", True
+    if trail == "/" and is_syllable(core):
+        return (lead + core, "/"), "label_slash", True
+    if lead == "/" and core[:1].isupper() and not is_syllable(core):
+        return ("/", core + trail), "label_slash", True
     if has_vietnamese_marks(core):
         splits = syllable_splits(core)
         chosen = splits[0] if len(splits) == 1 else _likeliest(splits, model)

@@ -63,8 +63,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from extractors.identity import PROVINCES
 from ocr_service.domain import nfc
+from ocr_service.vietnamese import PROVINCES
 
 LEVELS = ("province", "district", "commune")
 

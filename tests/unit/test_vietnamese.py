@@ -120,3 +120,13 @@ def test_the_ocr_blacklist_forbids_no_vietnamese_letter() -> None:
     letters |= {c.upper() for c in letters}
     assert not set(CHARACTER_BLACKLIST) & letters
     assert " " not in CHARACTER_BLACKLIST and "'" not in CHARACTER_BLACKLIST
+
+
+def test_a_bilingual_labels_slash_gets_its_spaces_back() -> None:
+    words, corrections = correct_words(_words("Giới", "tính/Sex:", "Nam", "Số/", "No.:", "Nam/Nữ", "và/hoặc", "(b/c);", "/Place"))
+    assert [w.text for w in words] == ["Giới", "tính", "/", "Sex:", "Nam", "Số", "/", "No.:", "Nam/Nữ", "và/hoặc", "(b/c);",
+                                       "/", "Place"]
+    assert [(c.index, c.raw, c.rule) for c in corrections] == [
+        (1, "tính/Sex:", "label_slash"), (5, "Số/", "label_slash"), (11, "/Place", "label_slash")]
+    first = [Word("số/", BBox(0, 0, 60, 40), 90.0, 0, 0), Word("No.:", BBox(80, 0, 140, 40), 90.0, 0, 0)]
+    assert [w.text for w in correct_words(first)[0]] == ["Số", "/", "No.:"]  # a label starts with a capital
