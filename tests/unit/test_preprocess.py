@@ -270,3 +270,14 @@ def test_no_ruling_is_found_in_plain_text(clean_gray: np.ndarray) -> None:
     # Letters respond to the line filter too (a serif baseline averaged along a word is a thin
     # dark row), but none makes a run as long as a ruling.
     assert not np.any(P.ruling_mask(clean_gray, dpi=300))
+
+
+def test_table_grid_keeps_row_rulings_and_stretches_short_columns() -> None:
+    from ocr_service.domain import BBox
+
+    columns = (BBox(100, 500, 104, 900), BBox(600, 540, 604, 900), BBox(1200, 500, 1204, 900))  # the middle one's top lost
+    rows = (BBox(100, 498, 1204, 502), BBox(100, 898, 1204, 902), BBox(300, 200, 900, 204))  # and an underline above
+    grid = P.table_grid(columns, rows, snap=60)
+    assert BBox(600, 500, 604, 900) in grid  # stretched to the top border
+    assert BBox(300, 200, 900, 204) not in grid  # crosses no column: not the table's
+    assert len(grid) == 5
