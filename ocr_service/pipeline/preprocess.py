@@ -459,12 +459,11 @@ def has_table(gray: np.ndarray, *, dpi: int, min_lines: int = MIN_VERTICAL_RULIN
     """Whether the page has ``min_lines`` vertical rulings of one height: a table or digit boxes.
 
     Gaps up to ``bridge_in`` inches in a vertical line are bridged first: on a noisy copy a
-    ruling breaks into pieces of assorted lengths (lines of text are further apart); a faint one
-    that breaks into dashes further apart is found on the grey page (``line_ink``).
+    ruling breaks into pieces of assorted lengths (lines of text are further apart).
     """
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, round(bridge_in * dpi))))
-    return _has_aligned_verticals(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), dpi=dpi, min_lines=min_lines, gray=gray)
+    return _has_aligned_verticals(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), dpi=dpi, min_lines=min_lines)
 
 
 def _has_aligned_verticals(

@@ -281,8 +281,3 @@ def test_table_grid_keeps_row_rulings_and_stretches_short_columns() -> None:
     assert BBox(600, 500, 604, 900) in grid  # stretched to the top border
     assert BBox(300, 200, 900, 204) not in grid  # crosses no column: not the table's
     assert len(grid) == 5
-
-
-def test_a_faint_table_on_a_noisy_photo_is_a_table() -> None:
-    page, _grid = _faint_grid_on_noisy_paper()
-    assert P.has_table(page, dpi=300)
