@@ -199,6 +199,9 @@ class OcrOptions:
     # Re-order Tesseract's words into blocks by an X-Y cut (pipeline.layout): two-column
     # headers, number | date lines and signature blocks read block by block.
     reading_order: bool = True
+    # The reading order also cuts at a table's rulings found by the ruling removal: header cells
+    # closer than a channel read whole, rows as rows, the table apart from the line above it.
+    table_rulings: bool = True
     # Drop low-confidence words with no letter or digit: a seal's or signature's strokes read as dashes.
     drop_debris: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.

@@ -17,7 +17,12 @@ recursive X-Y cut:
   channel are one two-column region: a signer's name stays with the title above it, under its own
   column, as on a CT01 form's "Ý KIẾN CỦA CHỦ HỘ | NGƯỜI KÊ KHAI".
 
-Table rows fall out of the same rules (rows are bands, cells are columns). Cuts are computed from
+Table rows fall out of the same rules (rows are bands, cells are columns). Two cells' words may
+stand closer than a channel (a CT01 header's "Họ, chữ đệm và tên | Ngày, tháng,"), and rows closer
+than a gap; when the page's table rulings are given (``rulings``: boxes of the lines found on the
+image), a horizontal ruling, or the end of a vertical one (the table's top and bottom), cuts
+across, and a vertical ruling spanning the whole band cuts it into cells, wherever no word
+straddles them, so a two-line header cell is read whole before the next. Cuts are computed from
 the words that look like text: tiny specks, and words read at under 50 confidence (a photo's
 edge, speckle or a seal fragment read as letters), neither block a channel nor fill a gap. Every
 word, junk included, is then placed by its centre. A pure function of the words: no image, no
@@ -33,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from statistics import median
 
-from ocr_service.domain import Word
+from ocr_service.domain import BBox, Word
 from ocr_service.vietnamese import is_syllable
 
 MIN_GAP = 0.7
@@ -49,6 +54,7 @@ def reading_order(
     min_channel: float = MIN_CHANNEL,
     signature_gap: float = SIGNATURE_GAP,
     stagger: float = STAGGER,
+    rulings: Sequence[BBox] = (),
 ) -> tuple[Word, ...]:
     """The words in reading order, renumbered: ``block`` per text block, ``line`` per visual line."""
     if not words:
@@ -56,7 +62,12 @@ def reading_order(
     significant = [w for w in words if _is_text(w)]
     height = median(w.bbox.height for w in (significant or words))
     cutter = _Cutter(
-        min_gap=min_gap * height, min_channel=min_channel * height, signature_gap=signature_gap * height, stagger=stagger * height
+        min_gap=min_gap * height,
+        min_channel=min_channel * height,
+        signature_gap=signature_gap * height,
+        stagger=stagger * height,
+        rulings=tuple(rulings),
+        overhang=height / 2,
     )
     blocks = cutter.order(list(words), x_first=False)
     ordered: list[Word] = []
@@ -92,7 +103,12 @@ def _is_text(word: Word) -> bool:
 
 
 class _Cutter:
-    def __init__(self, *, min_gap: float, min_channel: float, signature_gap: float, stagger: float) -> None:
+    def __init__(
+        self, *, min_gap: float, min_channel: float, signature_gap: float, stagger: float, rulings: tuple[BBox, ...] = (), overhang: float = 0.0
+    ) -> None:
+        self.columns = tuple(r for r in rulings if r.height > r.width)
+        self.rows = tuple(r for r in rulings if r.height <= r.width)
+        self.overhang = overhang
         self.stagger = stagger
         self.min_gap = min_gap
         self.min_channel = min_channel
@@ -127,7 +143,10 @@ class _Cutter:
 
     def _bands(self, words: list[Word]) -> list[tuple[list[Word], bool]]:
         """Cut across at tall gaps; bands across a signature gap that share a channel stay together."""
-        cuts = _gaps([(w.bbox.y0, w.bbox.y1) for w in words if _is_text(w)], self.min_gap)
+        intervals = [(w.bbox.y0, w.bbox.y1) for w in words if _is_text(w)]
+        cuts = _gaps(intervals, self.min_gap)
+        if (self.columns or self.rows) and intervals:
+            cuts = sorted(set(cuts) | set(self._table_edges(words, cuts)))
         if not cuts:
             return [(words, False)]
         bands = _split(words, cuts, lambda w: (w.bbox.y0 + w.bbox.y1) / 2)
@@ -142,10 +161,31 @@ class _Cutter:
         return [b for b in merged if b[0]]
 
     def _columns(self, words: list[Word]) -> list[list[Word]]:
-        cuts = _gaps([(w.bbox.x0, w.bbox.x1) for w in words if _is_text(w)], self.min_channel)
+        intervals = [(w.bbox.x0, w.bbox.x1) for w in words if _is_text(w)]
+        cuts = _gaps(intervals, self.min_channel)
+        if self.columns and intervals:
+            cuts = sorted(set(cuts) | set(self._ruled_gaps(words, cuts)))
         if not cuts:
             return [words]
         return [c for c in _split(words, cuts, lambda w: (w.bbox.x0 + w.bbox.x1) / 2) if c]
+
+    def _table_edges(self, words: list[Word], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Cuts across at the row rulings and the ends of the column rulings under the region's
+        words: a table's rows and its top and bottom borders, however close the text above or
+        below (a descender may reach past a border)."""
+        text = [w for w in words if _is_text(w)]
+        left, right = min(w.bbox.x0 for w in text), max(w.bbox.x1 for w in text)
+        ends = {y for r in self.columns if left <= (r.x0 + r.x1) / 2 <= right for y in (r.y0, r.y1)}
+        ends |= {(r.y0 + r.y1) // 2 for r in self.rows if r.x0 < right and r.x1 > left}
+        return _free_cuts(ends, [(w.bbox.y0, w.bbox.y1) for w in text], cuts)
+
+    def _ruled_gaps(self, words: list[Word], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Cuts down the column rulings that run from the region's top to its bottom (its words
+        may overhang the ruling by half a word's height)."""
+        text = [w for w in words if _is_text(w)]
+        top, bottom = min(w.bbox.y0 for w in text), max(w.bbox.y1 for w in text)
+        xs = {(r.x0 + r.x1) // 2 for r in self.columns if r.y0 <= top + self.overhang and r.y1 >= bottom - self.overhang}
+        return _free_cuts(xs, [(w.bbox.x0, w.bbox.x1) for w in text], cuts)
 
     def _shares_channel(self, upper: list[Word], lower: list[Word]) -> bool:
         # Both bands are two columns (left and right blocks, not a table row), split by one channel.
@@ -161,6 +201,20 @@ def _gaps(intervals: list[tuple[int, int]], min_width: float) -> list[tuple[int,
             gaps.append((end, lo))
         end = hi if end is None else max(end, hi)
     return gaps
+
+
+def _free_cuts(positions: set[int], boxes: list[tuple[int, int]], cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Zero-width cuts at ``positions`` that no box straddles (a box straddles a position that
+    leaves at least a third of it on each side: a word's box may reach a little past a ruling)
+    and that are not inside one of the ``cuts`` already made."""
+    free = []
+    for at in sorted(positions):
+        if any(lo <= at <= hi for lo, hi in cuts):
+            continue
+        if any(min(at - lo, hi - at) * 3 >= hi - lo for lo, hi in boxes if lo < at < hi):
+            continue
+        free.append((at, at))
+    return free
 
 
 def _split(words: list[Word], cuts: list[tuple[int, int]], centre) -> list[list[Word]]:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr_service.domain import PreprocessOptions
+from ocr_service.domain import BBox, PreprocessOptions
 
 A4_LONG_SIDE_INCHES = 11.69
 
@@ -329,7 +329,18 @@ def upscale(image: np.ndarray, factor: float) -> np.ndarray:
 MIN_VERTICAL_RULINGS = 6
 
 
-def ruling_mask(
+@dataclass(frozen=True, slots=True)
+class Rulings:
+    """A page's ruling lines: ``mask`` the pixels to erase; ``lines`` the boxes of a table's
+    rulings, vertical ones at least ``min_column_in`` tall (column borders, not a digit box's
+    sides) and horizontal ones at least ``min_row_in`` long (row borders), which the reading
+    order cuts at however narrow the gap between two cells' words."""
+
+    mask: np.ndarray
+    lines: tuple[BBox, ...]
+
+
+def find_rulings(
     gray: np.ndarray,
     *,
     dpi: int,
@@ -337,23 +348,111 @@ def ruling_mask(
     min_vertical_in: float = 0.2,
     max_thickness_in: float = 0.03,
     min_vertical_lines: int = 0,
-) -> np.ndarray:
-    """Pixels of thin straight ink lines, grown by a pixel to take their anti-aliased edges.
+    min_column_in: float = 0.4,
+    min_row_in: float = 1.0,
+) -> Rulings:
+    """Thin straight ink lines, grown by a pixel to take their anti-aliased edges.
 
     Horizontal runs of at least ``min_horizontal_in`` inches and vertical ones of at least
     ``min_vertical_in`` (a 12–16 pt letter's stem is under 0.17 in, a CT01 digit box's side over
     0.2 in); no thicker than ``max_thickness_in``, so a dark bar, a photo or a table's shaded
-    header (which may carry light text) is not a ruling. With ``min_vertical_lines``, an empty
-    mask unless the page has that many vertical rulings of one height, decided first on a
+    header (which may carry light text) is not a ruling. With ``min_vertical_lines``, none
+    unless the page has that many vertical rulings of one height, decided first on a
     half-size copy (most pages have no table, and the full-size morphology is the costly part).
     """
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    if min_vertical_lines and not _has_aligned_verticals(ink, dpi=dpi, min_lines=min_vertical_lines, min_vertical_in=min_vertical_in, max_thickness_in=max_thickness_in):
-        return np.zeros_like(ink)
+    if min_vertical_lines and not _has_aligned_verticals(
+        ink, dpi=dpi, min_lines=min_vertical_lines, min_vertical_in=min_vertical_in, max_thickness_in=max_thickness_in, gray=gray
+    ):
+        return Rulings(np.zeros_like(ink), ())
     thick = max(3, round(max_thickness_in * dpi) + 1)
-    horizontal = _thin_runs(ink, max(8, round(min_horizontal_in * dpi)), thick, horizontal=True)
-    vertical = _thin_runs(ink, max(8, round(min_vertical_in * dpi)), thick, horizontal=False)
-    return cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
+    horizontal = _ruling_runs(gray, ink, dpi=dpi, length=max(8, round(min_horizontal_in * dpi)), thick=thick, horizontal=True)
+    vertical = _ruling_runs(gray, ink, dpi=dpi, length=max(8, round(min_vertical_in * dpi)), thick=thick, horizontal=False)
+    lines = table_grid(_boxes(vertical, min_height=min_column_in * dpi), _boxes(horizontal, min_width=min_row_in * dpi), snap=round(0.2 * dpi))
+    return Rulings(cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)), lines)
+
+
+def table_grid(columns: tuple[BBox, ...], rows: tuple[BBox, ...], *, snap: int) -> tuple[BBox, ...]:
+    """A table's rulings made whole: the row rulings that cross two column rulings or more (not
+    an underline or a signature's stroke), and each column ruling stretched to the row rulings
+    its ends fall short of by up to ``snap`` px (on a noisy photo the end of a faint line is lost
+    where it meets the border)."""
+
+    def crosses(row: BBox, column: BBox) -> bool:
+        x = (column.x0 + column.x1) / 2
+        return row.x0 - snap <= x <= row.x1 + snap and column.y0 - snap <= (row.y0 + row.y1) / 2 <= column.y1 + snap
+
+    rows = tuple(r for r in rows if sum(crosses(r, c) for c in columns) >= 2)
+    stretched = []
+    for column in columns:
+        ys = [(r.y0 + r.y1) // 2 for r in rows if crosses(r, column)]
+        top = min([column.y0, *(y for y in ys if y < column.y0)])
+        bottom = max([column.y1, *(y for y in ys if y > column.y1)])
+        stretched.append(BBox(column.x0, top, column.x1, bottom))
+    return tuple(stretched) + rows
+
+
+def _boxes(mask: np.ndarray, *, min_width: float = 0, min_height: float = 0) -> tuple[BBox, ...]:
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask)
+    return tuple(
+        BBox(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _area in stats[1:count] if w >= min_width and h >= min_height
+    )
+
+
+def ruling_mask(gray: np.ndarray, *, dpi: int, min_vertical_lines: int = 0) -> np.ndarray:
+    """The pixels of ``find_rulings``."""
+    return find_rulings(gray, dpi=dpi, min_vertical_lines=min_vertical_lines).mask
+
+
+def line_ink(gray: np.ndarray, *, dpi: int, horizontal: bool, smooth_in: float = 0.05, side_in: float = 0.03, min_contrast: int = 16) -> np.ndarray:
+    """Pixels of thin dark lines running ``horizontal``-ly (or vertically), found on the grey page.
+
+    A faint ruling on a noisy photo (or one thinned by the despeckling median) breaks into
+    dashes under a page-wide threshold, and dashes are not runs. Here the page is first averaged
+    along the direction over ``smooth_in`` inches, which evens out the noise along a line and
+    fills its gaps; then a pixel is line ink when it is darker than the paper on *both* sides of
+    it (the lightest pixel within ``side_in`` inches beyond two pixels each way, the darker of
+    the two sides), so a faint line on a grey page counts as much as a black one on white, and
+    the edge of a block of text (dark on one side) does not. The contrast is thresholded by
+    Otsu, never under ``min_contrast`` grey levels. Short strokes respond too (a letter's stem);
+    the caller keeps only long runs.
+    """
+    smooth = max(3, round(smooth_in * dpi)) | 1
+    side = max(3, round(side_in * dpi))
+    edge = 2
+    averaged = cv2.blur(gray, (smooth, 1) if horizontal else (1, smooth))
+    size = 2 * (edge + side) + 1
+    before = np.zeros(size, np.uint8)
+    before[:side] = 1
+    after = before[::-1].copy()
+    shape = (size, 1) if horizontal else (1, size)
+    paper = cv2.min(
+        cv2.dilate(averaged, before.reshape(shape), borderType=cv2.BORDER_REPLICATE),
+        cv2.dilate(averaged, after.reshape(shape), borderType=cv2.BORDER_REPLICATE),
+    )
+    darker = cv2.subtract(paper, averaged)
+    level, _ = cv2.threshold(darker, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return np.where(darker > max(level, min_contrast), 255, 0).astype(np.uint8)
+
+
+# A serif font's baseline or the tops of a word in capitals, averaged along the line, make a thin
+# dark row with paper on both sides as long as a word or two (up to 0.56 in on the test page); a
+# CT01 table's name, date, ID and relation columns and a row of digit boxes are longer. Horizontal
+# runs of the grey line response count from this length only (narrower cells keep the ink's runs).
+LINE_INK_MIN_HORIZONTAL_IN = 0.75
+
+
+def _ruling_runs(gray: np.ndarray, ink: np.ndarray, *, dpi: int, length: int, thick: int, horizontal: bool) -> np.ndarray:
+    """Thin straight runs of at least ``length`` in the ink, or in the grey page's line response
+    (horizontal ones there at least ``LINE_INK_MIN_HORIZONTAL_IN``), their crossings with the
+    other direction's lines bridged (the response is blind where two lines cross)."""
+    faint_length = max(length, round(LINE_INK_MIN_HORIZONTAL_IN * dpi)) if horizontal else length
+    runs = cv2.bitwise_or(
+        _thin_runs(ink, length, thick, horizontal=horizontal),
+        _thin_runs(line_ink(gray, dpi=dpi, horizontal=horizontal), faint_length, thick, horizontal=horizontal),
+    )
+    bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * thick, 1) if horizontal else (1, 2 * thick))
+    return cv2.morphologyEx(runs, cv2.MORPH_CLOSE, bridge)
 
 
 def has_table(gray: np.ndarray, *, dpi: int, min_lines: int = MIN_VERTICAL_RULINGS, bridge_in: float = 0.02) -> bool:
@@ -367,11 +466,19 @@ def has_table(gray: np.ndarray, *, dpi: int, min_lines: int = MIN_VERTICAL_RULIN
     return _has_aligned_verticals(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), dpi=dpi, min_lines=min_lines)
 
 
-def _has_aligned_verticals(ink: np.ndarray, *, dpi: int, min_lines: int, min_vertical_in: float = 0.2, max_thickness_in: float = 0.03) -> bool:
-    """Decided on a half-size copy of the ink (the full-size morphology is the costly part)."""
+def _has_aligned_verticals(
+    ink: np.ndarray, *, dpi: int, min_lines: int, min_vertical_in: float = 0.2, max_thickness_in: float = 0.03, gray: np.ndarray | None = None
+) -> bool:
+    """Decided on a half-size copy of the ink (the full-size morphology is the costly part),
+    with the grey page's faint lines (``line_ink``) when ``gray`` is given."""
     half = _shrink_ink(ink)
     length = round(min_vertical_in * dpi / 2)
-    vertical = _thin_runs(half, length, max(2, round(max_thickness_in * dpi / 2) + 1), horizontal=False)
+    thick = max(2, round(max_thickness_in * dpi / 2) + 1)
+    if gray is None:
+        vertical = _thin_runs(half, length, thick, horizontal=False)
+    else:
+        small = cv2.resize(gray, (half.shape[1], half.shape[0]), interpolation=cv2.INTER_AREA)
+        vertical = _ruling_runs(small, half, dpi=dpi // 2, length=length, thick=thick, horizontal=False)
     return _aligned_verticals(vertical, min_length=length) >= min_lines
 
 
@@ -402,7 +509,11 @@ def remove_rulings(gray: np.ndarray, *, dpi: int, min_vertical_lines: int = MIN_
     """Paint ruling lines in paper colour; the same object back when a page has none, or fewer
     than ``min_vertical_lines`` vertical ones of one height (no table, no digit boxes): on other
     pages erasing lines cost more than it gave (Decree 30 underlines, a card's frame, noise)."""
-    mask = ruling_mask(gray, dpi=dpi, min_vertical_lines=min_vertical_lines)
+    return erase(gray, ruling_mask(gray, dpi=dpi, min_vertical_lines=min_vertical_lines))
+
+
+def erase(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``mask``'s pixels painted in paper colour; the same object back when the mask is empty."""
     if not np.any(mask):
         return gray
     cleaned = gray.copy()

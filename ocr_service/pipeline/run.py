@@ -16,7 +16,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ocr_service.domain import Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
+from ocr_service.domain import BBox, Limits, MediaType, OcrDocument, OcrOptions, OcrPage, Word
 from ocr_service.errors import EngineError
 from ocr_service.language import model as language_model
 from ocr_service.pipeline.codes import blank_codes, read_qr_codes
@@ -25,7 +25,7 @@ from ocr_service.pipeline.diacritics import restore_diacritics
 from ocr_service.pipeline.digits import WHITELIST, reread_digits
 from ocr_service.pipeline.layout import reading_order, without_debris
 from ocr_service.pipeline.ocr import OcrTimeout, detect_orientation, ocr_image, ocr_strip
-from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, preprocess, remove_rulings, rotate_quarter, to_gray
+from ocr_service.pipeline.preprocess import MIN_VERTICAL_RULINGS, erase, find_rulings, preprocess, rotate_quarter, to_gray
 from ocr_service.pipeline.rasterize import (
     PageImage,
     has_usable_text,
@@ -136,12 +136,16 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     # Rulings: table borders and digit boxes, which Tesseract reads as "|", "[" or "_" and which
     # join cells into one line; erased at the resolution OCR sees, after the QR codes are blanked
     # (their module columns look like rulings).
+    # A table's rulings are kept for the reading order: cells closer than a channel are cut there.
+    table: tuple[BBox, ...] = ()
     if opts.preprocess.remove_rulings:
-        cleaned = remove_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS)
+        rulings = find_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS)
+        cleaned = erase(prep.gray, rulings.mask)
         if cleaned is not prep.gray:
             prep = replace(prep, gray=cleaned, steps=prep.steps + ("rulings",))
+            table = rulings.lines if opts.table_rulings else ()
     try:
-        words, hocr = _ocr(prep.gray, prep.dpi, opts)
+        words, hocr = _ocr(prep.gray, prep.dpi, opts, table)
     except OcrTimeout as exc:
         # Engine trouble degrades this page, not the document.
         log.warning("page %d: %s", index + 1, exc.message)
@@ -208,10 +212,10 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     )
 
 
-def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[tuple[Word, ...], str]:
+def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions, rulings: tuple[BBox, ...] = ()) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
     words = without_debris(result.words) if opts.drop_debris else result.words
-    return (reading_order(words) if opts.reading_order else words), result.hocr
+    return (reading_order(words, rulings=rulings) if opts.reading_order else words), result.hocr
 
 
 def _reread_digits(

@@ -150,3 +150,53 @@ def test_debris_is_dropped_and_unsure_letters_and_sure_dashes_are_kept() -> None
     ]
     kept = without_debris(words)
     assert [w.text for w in kept] == ["Độc", "lập", "-", "Tự", "do", "Ngày", "22/08/1987", "-"]
+
+
+def _ct01_table_header() -> tuple[list[Word], list[BBox]]:
+    """A CT01 table on a noisy photo: the line above runs into the table's top border (a
+    descender's box reaches past it), and header cells stand 30 px apart, closer than a channel."""
+    words = (
+        line("11. Những thành viên trong hộ gia đình cùng thay đổi:", 100, 600)
+        + line("TT", 110, 740)
+        + line("Họ, chữ đệm và tên", 220, 740)
+        + line("Ngày, tháng,", 730, 700)
+        + line("năm sinh", 760, 760)
+        + line("Giới", 1080, 700)
+        + line("tính", 1080, 760)
+        + line("1", 120, 860)
+        + line("NGUYỄN VĂN AN", 220, 860)
+        + line("10/02/2020", 730, 860)
+        + line("Nam", 1080, 860)
+    )
+    tail = next(i for i, w in enumerate(words) if w.text == "thay")
+    words[tail] = Word("thay", BBox(words[tail].bbox.x0, 600, words[tail].bbox.x1, 700), 95.0)  # its y's tail past the border
+    x_cols = (90, 200, 700, 1050, 1200)
+    rulings = [BBox(x, 680, x + 4, 930) for x in x_cols] + [BBox(90, y, 1204, y + 4) for y in (680, 840, 930)]
+    return interleaved_tesseract_order(words), rulings
+
+
+def test_table_header_cells_are_read_whole_at_their_rulings() -> None:
+    words, rulings = _ct01_table_header()
+    without = " ".join(texts(words))
+    assert "Ngày, tháng, Giới" in without  # cells closer than a channel: read across the header's lines
+    with_rulings = [line for line in words_to_text(reading_order(words, rulings=rulings)).splitlines() if line]
+    assert with_rulings == [
+        "11. Những thành viên trong hộ gia đình cùng thay đổi:",
+        "TT",
+        "Họ, chữ đệm và tên",
+        "Ngày, tháng,",
+        "năm sinh",
+        "Giới",
+        "tính",
+        "1",
+        "NGUYỄN VĂN AN",
+        "10/02/2020",
+        "Nam",
+    ]
+
+
+def test_a_ruling_a_word_straddles_is_not_a_cut() -> None:
+    # A ruling found under the middle of a word (a misread line, a stroke) never splits it.
+    words = line("Mối quan hệ với chủ hộ", 100, 100)
+    rulings = [BBox(243, 50, 247, 400), BBox(90, 120, 900, 124)]  # "quan" spans 195-295
+    assert texts(words) == [words_to_text(reading_order(words, rulings=rulings))]

@@ -237,3 +237,47 @@ def test_binarize_in_strips_matches_the_whole_page() -> None:
     noise = (np.random.default_rng(5).random((700, 400)) * 255).astype(np.uint8)
     page = cv2.GaussianBlur(noise, (0, 0), 3)
     assert np.array_equal(P.binarize(page, window=61, strip_rows=100), P.binarize(page, window=61, strip_rows=10_000))
+
+
+def _faint_grid_on_noisy_paper() -> tuple[np.ndarray, np.ndarray]:
+    """A table's thin grey rulings on grainy paper, as a 150 DPI phone photo upscaled to 300:
+    under one page-wide threshold they break into dashes. Returns the page and the grid's pixels."""
+    import cv2
+
+    rng = np.random.default_rng(6)
+    grid = np.zeros((900, 2000), bool)
+    for x in range(100, 1900, 300):  # seven column borders
+        grid[150:750, x : x + 2] = True
+    for y in (150, 350, 550, 750):
+        grid[y : y + 2, 100:1902] = True
+    page = np.where(grid, 150, 185).astype(np.float32)
+    page = cv2.GaussianBlur(page, (0, 0), 1.0) + rng.normal(0, 14, page.shape)
+    return np.clip(page, 0, 255).astype(np.uint8), grid
+
+
+def test_faint_rulings_on_a_noisy_photo_are_found_and_erased() -> None:
+    import cv2
+
+    page, grid = _faint_grid_on_noisy_paper()
+    _, otsu = cv2.threshold(page, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    assert P._aligned_verticals(P._thin_runs(otsu, 60, 10, horizontal=False), min_length=60) < P.MIN_VERTICAL_RULINGS  # dashes
+    mask = P.ruling_mask(page, dpi=300, min_vertical_lines=P.MIN_VERTICAL_RULINGS)
+    assert np.count_nonzero(mask[grid]) > 0.95 * np.count_nonzero(grid)
+    assert np.count_nonzero(mask) < 6 * np.count_nonzero(grid)  # the lines, not the paper around them
+
+
+def test_no_ruling_is_found_in_plain_text(clean_gray: np.ndarray) -> None:
+    # Letters respond to the line filter too (a serif baseline averaged along a word is a thin
+    # dark row), but none makes a run as long as a ruling.
+    assert not np.any(P.ruling_mask(clean_gray, dpi=300))
+
+
+def test_table_grid_keeps_row_rulings_and_stretches_short_columns() -> None:
+    from ocr_service.domain import BBox
+
+    columns = (BBox(100, 500, 104, 900), BBox(600, 540, 604, 900), BBox(1200, 500, 1204, 900))  # the middle one's top lost
+    rows = (BBox(100, 498, 1204, 502), BBox(100, 898, 1204, 902), BBox(300, 200, 900, 204))  # and an underline above
+    grid = P.table_grid(columns, rows, snap=60)
+    assert BBox(600, 500, 604, 900) in grid  # stretched to the top border
+    assert BBox(300, 200, 900, 204) not in grid  # crosses no column: not the table's
+    assert len(grid) == 5
