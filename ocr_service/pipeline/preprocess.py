@@ -350,6 +350,7 @@ def find_rulings(
     min_vertical_lines: int = 0,
     min_column_in: float = 0.4,
     min_row_in: float = 1.0,
+    faint: bool = True,
 ) -> Rulings:
     """Thin straight ink lines, grown by a pixel to take their anti-aliased edges.
 
@@ -359,15 +360,19 @@ def find_rulings(
     header (which may carry light text) is not a ruling. With ``min_vertical_lines``, none
     unless the page has that many vertical rulings of one height, decided first on a
     half-size copy (most pages have no table, and the full-size morphology is the costly part).
+    With ``faint``, lines are also looked for on the grey page (``line_ink``): what a noisy or
+    faded copy needs, and what costs most (half a second on an A4 page with a table), so the
+    caller asks for it only on such a page.
     """
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    grey = gray if faint else None
     if min_vertical_lines and not _has_aligned_verticals(
-        ink, dpi=dpi, min_lines=min_vertical_lines, min_vertical_in=min_vertical_in, max_thickness_in=max_thickness_in, gray=gray
+        ink, dpi=dpi, min_lines=min_vertical_lines, min_vertical_in=min_vertical_in, max_thickness_in=max_thickness_in, gray=grey
     ):
         return Rulings(np.zeros_like(ink), ())
     thick = max(3, round(max_thickness_in * dpi) + 1)
-    horizontal = _ruling_runs(gray, ink, dpi=dpi, length=max(8, round(min_horizontal_in * dpi)), thick=thick, horizontal=True)
-    vertical = _ruling_runs(gray, ink, dpi=dpi, length=max(8, round(min_vertical_in * dpi)), thick=thick, horizontal=False)
+    horizontal = _ruling_runs(grey, ink, dpi=dpi, length=max(8, round(min_horizontal_in * dpi)), thick=thick, horizontal=True)
+    vertical = _ruling_runs(grey, ink, dpi=dpi, length=max(8, round(min_vertical_in * dpi)), thick=thick, horizontal=False)
     lines = table_grid(_boxes(vertical, min_height=min_column_in * dpi), _boxes(horizontal, min_width=min_row_in * dpi), snap=round(0.2 * dpi))
     return Rulings(cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)), lines)
 
@@ -393,15 +398,16 @@ def table_grid(columns: tuple[BBox, ...], rows: tuple[BBox, ...], *, snap: int) 
 
 
 def _boxes(mask: np.ndarray, *, min_width: float = 0, min_height: float = 0) -> tuple[BBox, ...]:
-    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask)
-    return tuple(
-        BBox(int(x), int(y), int(x + w), int(y + h)) for x, y, w, h, _area in stats[1:count] if w >= min_width and h >= min_height
-    )
+    """The boxes of the mask's blobs (outer contours: a tenth of the cost of labelling every
+    pixel of a full page)."""
+    contours, _hierarchy = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    boxes = (cv2.boundingRect(c) for c in contours)
+    return tuple(BBox(x, y, x + w, y + h) for x, y, w, h in boxes if w >= min_width and h >= min_height)
 
 
-def ruling_mask(gray: np.ndarray, *, dpi: int, min_vertical_lines: int = 0) -> np.ndarray:
+def ruling_mask(gray: np.ndarray, *, dpi: int, min_vertical_lines: int = 0, faint: bool = True) -> np.ndarray:
     """The pixels of ``find_rulings``."""
-    return find_rulings(gray, dpi=dpi, min_vertical_lines=min_vertical_lines).mask
+    return find_rulings(gray, dpi=dpi, min_vertical_lines=min_vertical_lines, faint=faint).mask
 
 
 def line_ink(gray: np.ndarray, *, dpi: int, horizontal: bool, smooth_in: float = 0.05, side_in: float = 0.03, min_contrast: int = 16) -> np.ndarray:
@@ -442,15 +448,14 @@ def line_ink(gray: np.ndarray, *, dpi: int, horizontal: bool, smooth_in: float =
 LINE_INK_MIN_HORIZONTAL_IN = 0.75
 
 
-def _ruling_runs(gray: np.ndarray, ink: np.ndarray, *, dpi: int, length: int, thick: int, horizontal: bool) -> np.ndarray:
-    """Thin straight runs of at least ``length`` in the ink, or in the grey page's line response
-    (horizontal ones there at least ``LINE_INK_MIN_HORIZONTAL_IN``), their crossings with the
-    other direction's lines bridged (the response is blind where two lines cross)."""
-    faint_length = max(length, round(LINE_INK_MIN_HORIZONTAL_IN * dpi)) if horizontal else length
-    runs = cv2.bitwise_or(
-        _thin_runs(ink, length, thick, horizontal=horizontal),
-        _thin_runs(line_ink(gray, dpi=dpi, horizontal=horizontal), faint_length, thick, horizontal=horizontal),
-    )
+def _ruling_runs(gray: np.ndarray | None, ink: np.ndarray, *, dpi: int, length: int, thick: int, horizontal: bool) -> np.ndarray:
+    """Thin straight runs of at least ``length`` in the ink, or (given ``gray``) in the grey
+    page's line response (horizontal ones there at least ``LINE_INK_MIN_HORIZONTAL_IN``), their
+    crossings with the other direction's lines bridged (the response is blind where two cross)."""
+    runs = _thin_runs(ink, length, thick, horizontal=horizontal)
+    if gray is not None:
+        faint_length = max(length, round(LINE_INK_MIN_HORIZONTAL_IN * dpi)) if horizontal else length
+        runs = cv2.bitwise_or(runs, _thin_runs(line_ink(gray, dpi=dpi, horizontal=horizontal), faint_length, thick, horizontal=horizontal))
     bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * thick, 1) if horizontal else (1, 2 * thick))
     return cv2.morphologyEx(runs, cv2.MORPH_CLOSE, bridge)
 

@@ -139,7 +139,9 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     # A table's rulings are kept for the reading order: cells closer than a channel are cut there.
     table: tuple[BBox, ...] = ()
     if opts.preprocess.remove_rulings:
-        rulings = find_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS)
+        # Faint lines are looked for on the grey page only where the copy is noisy or faded.
+        faint = any(step in prep.steps for step in ("denoise", "contrast"))
+        rulings = find_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS, faint=faint)
         cleaned = erase(prep.gray, rulings.mask)
         if cleaned is not prep.gray:
             prep = replace(prep, gray=cleaned, steps=prep.steps + ("rulings",))
