@@ -136,7 +136,7 @@ def _boxed_neighbours(a: Word, b: Word) -> bool:
     if not (a.text.isdigit() and b.text.isdigit()) or (a.block, a.line) != (b.block, b.line):
         return False
     height = max(a.bbox.height, b.bbox.height, 1)
-    return 0 <= b.bbox.x0 - a.bbox.x1 <= 1.5 * height
+    return -0.3 * height <= b.bbox.x0 - a.bbox.x1 <= 1.5 * height  # boxes of a faint box's digit may overlap by a stroke
 
 
 def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str | None, bool]:

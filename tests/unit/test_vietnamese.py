@@ -130,3 +130,11 @@ def test_a_bilingual_labels_slash_gets_its_spaces_back() -> None:
         (1, "tính/Sex:", "label_slash"), (5, "Số/", "label_slash"), (11, "/Place", "label_slash")]
     first = [Word("số/", BBox(0, 0, 60, 40), 90.0, 0, 0), Word("No.:", BBox(80, 0, 140, 40), 90.0, 0, 0)]
     assert [w.text for w in correct_words(first)[0]] == ["Số", "/", "No.:"]  # a label starts with a capital
+
+
+def test_a_boxed_digit_whose_box_overlaps_the_rest_by_a_stroke_is_joined() -> None:
+    words = [Word("0", BBox(962, 957, 997, 1031), 80.0, 0, 0), Word("20163029937", BBox(991, 956, 1644, 1032), 95.0, 0, 0)]
+    fixed, corrections = correct_words(words)
+    assert [w.text for w in fixed] == ["020163029937"] and corrections[0].rule == "digit_boxes"
+    apart = [Word("0", BBox(0, 0, 35, 74), 80.0, 0, 0), Word("20163029937", BBox(-40, 0, 600, 74), 95.0, 0, 0)]
+    assert [w.text for w in correct_words(apart)[0]] == ["0", "20163029937"]  # one box inside the other: not neighbours
