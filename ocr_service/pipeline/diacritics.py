@@ -212,9 +212,11 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
             continue
         options.append(weighed)
     best, best_score = _viterbi(options, model)
-    for k, chosen in _doubted(observed, protected, options, model).items():
+    for k, (chosen, flanked) in _doubted(observed, protected, options, model).items():
         i = run[k]
-        if _in_proper_name(cores, k):  # the corpus knows no names: doubted, not rewritten
+        # The corpus knows no names: a word of one is doubted, not rewritten, unless the corpus
+        # has it with both its neighbours (a law's title, "Luật Tố chức" → "Tổ").
+        if _in_proper_name(cores, k) and not flanked:
             out[i] = replace(out[i], confidence=min(out[i].confidence, RESTORED_CONFIDENCE))
         else:
             _apply(words, out, corrections, i, chosen, "syllable_lm", min(words[i].confidence, RESTORED_CONFIDENCE))
@@ -241,16 +243,17 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
 
 
 def _doubted(observed: list[str], protected: dict[int, list[tuple[str, float]]],
-             options: list[list[tuple[str, float]]], model: Model) -> dict[int, str]:
+             options: list[list[tuple[str, float]]], model: Model) -> dict[int, tuple[str, bool]]:
     """The protected words the model would change as surely as an unprotected one, with what to.
 
     A lower-case word read at ``KEEP_CONFIDENCE`` or a word in a proper name is protected from
     the run's Viterbi, yet the model may be sure it is misread ("cho phép chuyến mục đích",
     "Thôn Hòa Binh"). Each is weighed alone, given the rest of the run as restored (max-marginals),
     not with its protected neighbours opened too: "Chi Lăng, Lạng Sơn" opened at once would be
-    rewritten as a whole. A numeral stays ("mười"/"mươi": the date parser reads either).
+    rewritten as a whole. A numeral stays ("mười"/"mươi": the date parser reads either). Each
+    comes with whether the corpus has the new syllable beside both its neighbours.
     """
-    doubted: dict[int, str] = {}
+    doubted: dict[int, tuple[str, bool]] = {}
     if not protected:
         return doubted
     forward, backward = _forward(options, model), _backward(options, model)
@@ -265,10 +268,10 @@ def _doubted(observed: list[str], protected: dict[int, list[tuple[str, float]]],
 
         kept = score(observed[k], 0.0)[0]
         top, prev, nxt, chosen = max((score(c, cost) + (c,) for c, cost in candidates), key=lambda t: t[0])
-        supported = any(model.bigram(a, b) > 0 for a, b in ((prev, chosen), (chosen, nxt)) if BOUNDARY not in (a, b))
+        seen = [BOUNDARY not in (a, b) and model.bigram(a, b) > 0 for a, b in ((prev, chosen), (chosen, nxt))]
         numeral = observed[k] in NUMERALS and chosen in NUMERALS
-        if chosen != observed[k] and top - kept >= MARGIN and supported and not numeral:
-            doubted[k] = chosen
+        if chosen != observed[k] and top - kept >= MARGIN and any(seen) and not numeral:
+            doubted[k] = (chosen, all(seen))
     return doubted
 
 

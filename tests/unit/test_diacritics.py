@@ -167,9 +167,13 @@ def test_a_confident_word_the_model_is_sure_of_is_changed_and_goes_to_review(toy
 
 
 def test_a_proper_name_the_model_doubts_keeps_its_text_but_goes_to_review(toy: Model) -> None:
-    words, corrections = restore_diacritics(_at(0, "thôn", "Hòa", "Giai", "ở", "cơ", "sở", confidence=91.0), toy)
-    assert _texts(words) == ["thôn", "Hòa", "Giai", "ở", "cơ", "sở"] and not corrections
-    assert [w.confidence for w in words][1:3] == [91.0, RESTORED_CONFIDENCE]
+    words, corrections = restore_diacritics(_at(0, "ở", "thôn", "Hòa", "Giai.", confidence=91.0), toy)
+    assert _texts(words) == ["ở", "thôn", "Hòa", "Giai."] and not corrections
+    assert [w.confidence for w in words][2:] == [91.0, RESTORED_CONFIDENCE]
+    # One the corpus has with both its neighbours is a title, not a name: changed, for review.
+    words, corrections = restore_diacritics(_at(0, "Luật", "Tố", "chức", "chính", "quyền", confidence=91.0), toy)
+    assert _texts(words) == ["Luật", "Tổ", "chức", "chính", "quyền"]
+    assert [(c.raw, c.corrected) for c in corrections] == [("Tố", "Tổ")] and words[1].confidence == RESTORED_CONFIDENCE
     # A name the corpus has nothing to say about is not doubted.
     line = _at(0, "phường", "Hoàng", "Văn", "Thụ", confidence=91.0)
     assert [w.confidence for w in restore_diacritics(line, toy)[0]] == [91.0] * 4
