@@ -13,6 +13,8 @@ meant:
   ``SPLIT_MARGIN`` times likelier than the next, and the words' confidence is capped below the
   review threshold (a choice, not a certainty).
 * ``space_after_punctuation``: "Họ,chữ" becomes "Họ," "chữ" when both sides are syllables.
+* ``doubled_vowel``: a marked vowel Tesseract also read bare beside it ("YÊEN", "PHAẠM") keeps only
+  the marked one when that makes a syllable ("YÊN", "PHẠM").
 * ``label_slash``: a bilingual label's slash read without its spaces, "tính/Sex:" or "Số/", becomes
   "tính" "/" "Sex:" when a Vietnamese syllable meets an English word (capitalized, no syllable),
   and "/Sex:" becomes "/" "Sex:"; a label's first word is capitalized ("số/" at a line's start was
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -158,6 +161,10 @@ def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str
         return (lead + core, "/"), "label_slash", True
     if lead == "/" and core[:1].isupper() and not is_syllable(core):
         return ("/", core + trail), "label_slash", True
+    if has_vietnamese_marks(core) and not is_syllable(core):
+        single = _undoubled(core)
+        if single is not None:
+            return (lead + single + trail,), "doubled_vowel", True
     if has_vietnamese_marks(core):
         splits = syllable_splits(core)
         chosen = splits[0] if len(splits) == 1 else _likeliest(splits, model)
@@ -166,6 +173,26 @@ def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str
             parts[0], parts[-1] = lead + parts[0], parts[-1] + trail
             return tuple(parts), "split_syllables", len(splits) == 1
     return (text,), None, True
+
+
+def _undoubled(core: str) -> str | None:
+    """The syllable a token becomes when a marked vowel read twice, once bare and once with its
+    mark ("YÊEN", "PHAẠM"), keeps only the marked one; None when no such pair makes a syllable."""
+    for i in range(len(core) - 1):
+        a, b = core[i], core[i + 1]
+        if a == b or _bare(a) != _bare(b):
+            continue
+        marked = a if _bare(b) == b else b if _bare(a) == a else None
+        if marked is None:
+            continue
+        candidate = core[:i] + marked + core[i + 2 :]
+        if is_syllable(candidate):
+            return candidate
+    return None
+
+
+def _bare(letter: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFD", letter) if not unicodedata.combining(ch))
 
 
 def _likeliest(splits: Sequence[tuple[str, ...]], model: Model | None) -> tuple[str, ...] | None:

@@ -138,3 +138,14 @@ def test_a_boxed_digit_whose_box_overlaps_the_rest_by_a_stroke_is_joined() -> No
     assert [w.text for w in fixed] == ["020163029937"] and corrections[0].rule == "digit_boxes"
     apart = [Word("0", BBox(0, 0, 35, 74), 80.0, 0, 0), Word("20163029937", BBox(-40, 0, 600, 74), 95.0, 0, 0)]
     assert [w.text for w in correct_words(apart)[0]] == ["0", "20163029937"]  # one box inside the other: not neighbours
+
+
+@pytest.mark.parametrize(("token", "fixed"), [("YÊEN", "YÊN"), ("PHAẠM", "PHẠM"), ("Nguyễen,", "Nguyễn,"), ("ĐOÔNG", "ĐÔNG")])
+def test_a_vowel_read_twice_bare_and_marked_keeps_the_marked_one(token: str, fixed: str) -> None:
+    words, corrections = correct_words(_words(token))
+    assert [w.text for w in words] == [fixed] and [c.rule for c in corrections] == ["doubled_vowel"]
+
+
+@pytest.mark.parametrize("token", ["xoong", "khoa", "Thuý", "LIÊN"])
+def test_real_vowel_pairs_are_not_doubles(token: str) -> None:
+    assert correct_words(_words(token))[1] == ()
