@@ -30,7 +30,7 @@ from extractors.common import (
 )
 from extractors.layout import Field, Layout
 from extractors.identity import QrPayload, decode_qr_payload
-from extractors.text import capitalize_name, find_dates, fold, label_pattern
+from extractors.text import capitalize_name, find_dates, fold, label_pattern, spell_date_words
 from ocr_service.domain import nfc
 
 
@@ -149,7 +149,7 @@ def _date_words(text: str):  # type: ignore[no-untyped-def]
         return None
     d = dates[0]
     raw = re.sub(r"\s+", " ", text[d.start: d.end]).strip()
-    return nfc(raw[:1].upper() + raw[1:]), d.start, d.end, ()
+    return spell_date_words(nfc(raw[:1].upper() + raw[1:])), d.start, d.end, ()
 
 
 def _last_name(layout: Layout, start: int) -> Field | None:

@@ -187,6 +187,39 @@ def parse_date(text: str) -> date | None:
     return dates[0].value if dates else None
 
 
+_SPELLING = {
+    "ngay": "ngày", "thang": "tháng", "mong": "mồng", "mung": "mùng", "khong": "không", "hai": "hai", "ba": "ba",
+    "bon": "bốn", "tu": "tư", "nam": "năm", "lam": "lăm", "sau": "sáu", "bay": "bảy", "tam": "tám", "chin": "chín",
+    "tram": "trăm", "nghin": "nghìn", "ngan": "ngàn", "le": "lẻ", "linh": "linh",
+}
+_TENS_DIGITS = {"hai", "ba", "bon", "nam", "sau", "bay", "tam", "chin"}
+
+
+def spell_date_words(text: str) -> str:
+    """A date in words with each word's marks as the closed vocabulary of numerals spells them:
+    the letters are what was read, the marks are not to be trusted ("hai nghìn không trắm mười ba"
+    → "trăm"). ``mười``/``mươi`` and ``một``/``mốt`` are told apart by the word before: "mươi"
+    after a digit, "mốt" after "mươi". Words outside the vocabulary are left as read."""
+    before = ["", ""]  # the previous word folded, and as spelled
+
+    def respell(m: re.Match[str]) -> str:
+        word, key = m.group(0), fold(m.group(0))
+        if key == "muoi":
+            spelled: str | None = "mươi" if before[0] in _TENS_DIGITS else "mười"
+        elif key == "mot":
+            spelled = "mốt" if before[1] == "mươi" else "một"
+        else:
+            spelled = _SPELLING.get(key)
+        before[:] = [key, spelled or ""]
+        if spelled is None:
+            return word
+        if word.isupper() and len(word) > 1:
+            return spelled.upper()
+        return spelled[0].upper() + spelled[1:] if word[0].isupper() else spelled
+
+    return re.sub(r"[^\W\d_]+", respell, text)
+
+
 def date_in_words(day: date) -> str:
     """The date in words as printed on birth certificates (the inverse of the words parser)."""
     day_words = f"mồng {words_for_number(day.day)}" if day.day <= 10 else words_for_number(day.day)

@@ -18,6 +18,7 @@ from extractors.text import (
     parse_date,
     parse_document_number,
     parse_sex,
+    spell_date_words,
 )
 
 
@@ -66,6 +67,21 @@ def test_number_in_words(words: str, n: int | None) -> None:
                                  date(1999, 12, 31), date(2005, 5, 5), date(2020, 11, 10)])
 def test_date_in_words_round_trip(day: date) -> None:
     assert parse_date(date_in_words(day)) == day
+    assert spell_date_words(date_in_words(day)) == date_in_words(day)  # a right spelling stays
+
+
+@pytest.mark.parametrize(
+    "read, spelled",
+    [
+        ("Ngày mồng chín, tháng ba, năm hai nghìn không trắm mười ba", "Ngày mồng chín, tháng ba, năm hai nghìn không trăm mười ba"),
+        ("Ngày hai mưoi mốt, tháng mưòi, năm một nghìn chín trăm chín mười mốt",
+         "Ngày hai mươi mốt, tháng mười, năm một nghìn chín trăm chín mươi mốt"),
+        ("NGÀY MÙNG BÔN, THÁNG TƯ", "NGÀY MÙNG BỐN, THÁNG TƯ"),
+        ("Ngày mười lăm xyz", "Ngày mười lăm xyz"),  # a word outside the vocabulary is left as read
+    ],
+)
+def test_a_date_in_words_is_spelled_by_its_closed_vocabulary(read: str, spelled: str) -> None:
+    assert spell_date_words(read) == spelled
 
 
 @pytest.mark.parametrize(
