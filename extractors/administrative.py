@@ -266,13 +266,17 @@ class AdministrativeExtractor:
         return out
 
 
+_FOR_REPORT = re.compile(r"\((để\s+)?b/c\)", re.IGNORECASE)
+
+
 def _tidy_recipient(item: str) -> str:
     """A "Nơi nhận" item without the punctuation that ends it in the list ("…thành phố," "…(b/c);"),
-    and the archive line in its Decree 30 form, "Lưu: VT, <unit>" (a comma read as ";")."""
+    the archive line in its Decree 30 form, "Lưu: VT, <unit>" (a comma read as ";"), and the
+    note "(b/c)" ("để báo cáo") in the lower case it is written in (c and C have one shape)."""
     item = item.strip().rstrip(",;.").strip()
     if fold(item).startswith("luu:"):
         item = item.replace(";", ",")
-    return item
+    return _FOR_REPORT.sub(lambda m: m.group(0).lower(), item)
 
 
 _BODY_PREFIXES = {"uy ban nhan dan": "ỦY BAN NHÂN DÂN", "ubnd": "UBND"}

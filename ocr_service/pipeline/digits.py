@@ -41,7 +41,7 @@ from ocr_service.pipeline.correct import Correction
 
 # Digits, the separators of numbers and dates, and the punctuation around a number in a line.
 WHITELIST = "0123456789/.-,:;()%"
-# Below the extractors' lowest review threshold (ReviewPolicy.min_confidence, 85).
+# Below the extractors' lowest review threshold (ReviewPolicy.min_confidence, 90).
 DOUBTFUL_CONFIDENCE = 80.0
 # Digits and separators; a slash between digits may have been read as I, l or | ("22I08/2027").
 _NUMBER = re.compile(r"^\(?\d(?:[\d/.\-,:;()%]|(?<=\d)[Il|](?=\d))*$")

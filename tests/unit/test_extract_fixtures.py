@@ -133,3 +133,16 @@ def test_nothing_on_a_degraded_page_is_accepted_or_linked() -> None:
     after = extract(OcrDocument(doc.sha256, doc.media_type, tuple(pages)))
     assert all(f["needs_review"] and "degraded_page" in f["review_reasons"] for _, f in leaves(after.fields))
     assert after.citizen_ids == [] and after.needs_review
+
+
+def test_a_noisy_copy_needs_surer_words_than_a_clean_one() -> None:
+    from extractors.base import PageQuality, Result, finish
+    from extractors.layout import Field
+
+    result = Result("decision", {"subject": Field("Về việc cấp giấy phép", "Về việc cấp giấy phép", 91.0, 0, [0, 0, 9, 9])})
+    clean = finish(result, pages=PageQuality())
+    noisy = finish(result, pages=PageQuality(noisy=frozenset({0})))
+    assert not clean.fields["subject"]["needs_review"]
+    assert noisy.fields["subject"]["needs_review"] and noisy.fields["subject"]["review_reasons"] == ["low_confidence"]
+    at_87 = Result("decision", {"subject": Field("Như Điểu 3", "Như Điểu 3", 87.0, 0, None)})
+    assert finish(at_87).fields["subject"]["needs_review"]  # 85-90: one word in nine wrong on the calibration corpus
