@@ -1,8 +1,10 @@
-"""Place names checked against the unit gazetteer (Bắc Giang units, ``extractors.units_data``).
+"""Place names checked against the unit gazetteer: the model's units (``extractors.units_data``,
+including those formed on 2025-07-01) and every district and commune of Bắc Giang in the GSO list
+(``extractors.places_data``).
 
-The gazetteer is a subset (every province and district of the model, some communes), so a
-name it does not know is not an error; it helps where it knows the name: a place read with a
-wrong diacritic ("Trung Sớn") is put back to its one known spelling ("Trung Sơn").
+A name it does not know (another province's commune) is not an error; it helps where it knows
+the name: a place read with a wrong diacritic ("Trung Sớn", "xã Biến Động") is put back to its one
+known spelling ("Trung Sơn", "Biển Động").
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from extractors.places_data import BAC_GIANG_GSO_2024
 from extractors.text import clean_spaces, fold
 from extractors.units_data import UNITS
 from ocr_service.domain import nfc
@@ -23,7 +26,7 @@ KIND_PREFIXES = tuple(UNIT_KINDS.values())
 @cache
 def _by_folded() -> dict[str, frozenset[str]]:
     names: dict[str, set[str]] = {}
-    for _kind, name, _level in UNITS:
+    for name in [name for _kind, name, _level in UNITS] + [name for _code, _kind, name in BAC_GIANG_GSO_2024]:
         names.setdefault(fold(name), set()).add(nfc(name))
     return {k: frozenset(v) for k, v in names.items()}
 
