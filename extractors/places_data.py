@@ -230,3 +230,12 @@ BAC_GIANG_GSO_2024: tuple[tuple[str, str, str], ...] = (
     ("07882", "xã", "Châu Minh"),
     ("07885", "xã", "Mai Đình"),
 )
+
+
+def corpus_text() -> str:
+    """Each unit as "xã Biển Động." and in capitals, for the OCR's syllable model
+    (``data/legal-corpus/don-vi-hanh-chinh-gso.txt``; a unit test keeps that file equal to this)."""
+    lines = []
+    for _code, kind, name in BAC_GIANG_GSO_2024:
+        lines += [f"{kind} {name}.", f"{kind} {name}".upper() + "."]
+    return "\n".join(dict.fromkeys(lines)) + "\n"

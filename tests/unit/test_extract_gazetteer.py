@@ -70,3 +70,7 @@ def test_the_syllable_models_place_names_are_the_gazetteers() -> None:
 
     corpus = Path(__file__).resolve().parents[2] / "data" / "legal-corpus" / "don-vi-hanh-chinh.txt"
     assert corpus.read_text(encoding="utf-8") == gazetteer_text(), "regenerate it: see data/legal-corpus/SOURCES.md"
+    from extractors.places_data import corpus_text
+
+    gso = corpus.with_name("don-vi-hanh-chinh-gso.txt")
+    assert gso.read_text(encoding="utf-8") == corpus_text(), "regenerate it: see data/legal-corpus/SOURCES.md"
