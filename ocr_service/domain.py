@@ -202,6 +202,9 @@ class OcrOptions:
     # The reading order also cuts at a table's rulings found by the ruling removal: header cells
     # closer than a channel read whole, rows as rows, the table apart from the line above it.
     table_rulings: bool = True
+    # Table rows read as junk (a word under 50) read again between their rulings, all in one
+    # extra Tesseract call per page (pipeline.tables); kept only where they read surer.
+    reread_table_rows: bool = True
     # Drop low-confidence words with no letter or digit: a seal's or signature's strokes read as dashes.
     drop_debris: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.

@@ -35,6 +35,7 @@ from ocr_service.pipeline.rasterize import (
     words_to_text,
 )
 from ocr_service.pipeline.render import render_hocr, render_searchable_pdf
+from ocr_service.pipeline.tables import reread_rows
 from ocr_service.pipeline.triage import scanned_page_dpi, triage
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ _MIN_OSD_CONFIDENCE = 1.5
 # consistently than Vietnamese's on the bench (both are installed with Tesseract on Debian).
 _STRIP_PSM = 6
 _STRIP_LANGUAGE = "eng"
+# A stack of table rows is read as sparse text: each cell's words found on their own.
+_SPARSE_PSM = 11
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,8 +219,22 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
 
 def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions, rulings: tuple[BBox, ...] = ()) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
-    words = without_debris(result.words) if opts.drop_debris else result.words
+    words = result.words
+    if rulings and opts.reread_table_rows:
+        words = _reread_rows(words, gray, dpi, opts, rulings)
+    words = without_debris(words) if opts.drop_debris else words
     return (reading_order(words, rulings=rulings) if opts.reading_order else words), result.hocr
+
+
+def _reread_rows(words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrOptions, rulings: tuple[BBox, ...]) -> tuple[Word, ...]:
+    def read(stack: np.ndarray) -> tuple[Word, ...]:
+        return ocr_image(stack, language=opts.language, psm=_SPARSE_PSM, dpi=dpi, timeout=opts.timeout_seconds).words
+
+    try:
+        return reread_rows(words, gray, rulings, read)[0]
+    except EngineError as exc:  # a timeout or a failure of this extra call: the first reading stands
+        log.warning("table row re-read: %s", exc.message)
+        return words
 
 
 def _reread_digits(
