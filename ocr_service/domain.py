@@ -179,6 +179,7 @@ class PreprocessOptions:
     """Which OpenCV steps run. Each can be switched off, so the bench can ablate it."""
 
     orientation: bool = True
+    crop_card: bool = True
     deskew: bool = True
     upscale: bool = True
     remove_red: bool = True

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ocr_service.domain import PreprocessOptions
+from ocr_service.pipeline.card import find_card, rectify_card
 
 A4_LONG_SIDE_INCHES = 11.69
 
@@ -38,6 +39,12 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
     steps: list[str] = []
     source_dpi = dpi or estimate_dpi(pixels.shape[:2])
 
+    # Card: an ID card on a table or a page, found on the colour image; its printed width gives
+    # the true resolution (a phone's file says 72 DPI or nothing). Cut out once its specks are gone.
+    card = find_card(pixels) if opts.crop_card and pixels.ndim == 3 else None
+    if card is not None:
+        source_dpi = round(card.dpi)
+
     # Colour: red stamps and blue signatures fade out; black print stays.
     if pixels.ndim == 3 and opts.remove_red and has_colour_marks(pixels):
         gray = suppress_colour_marks(pixels, dpi=source_dpi)
@@ -49,6 +56,11 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
     if opts.denoise and impulse_noise_ratio(gray) > 0.0005:
         gray = despeckle(gray)
         steps.append("denoise")
+
+    # Card: cut out straight, a little inside its edges; only the card is read.
+    if card is not None:
+        gray, pixels = rectify_card(gray, card), rectify_card(pixels, card)
+        steps.append("card")
 
     # Contrast: faded or grey-on-grey scans stretched to full range.
     faded = False
