@@ -186,6 +186,7 @@ class PreprocessOptions:
     denoise: bool = True
     normalize_contrast: bool = True
     binarize: bool = True
+    drop_specks: bool = True
     remove_rulings: bool = True
     target_dpi: int = 300
 
