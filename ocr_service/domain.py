@@ -180,6 +180,7 @@ class PreprocessOptions:
 
     orientation: bool = True
     crop_card: bool = True
+    blank_pictures: bool = True
     deskew: bool = True
     upscale: bool = True
     remove_red: bool = True

@@ -172,3 +172,42 @@ def _run(counts: np.ndarray, need: float) -> tuple[int, int]:
     """First and past-last index where ``counts`` reaches ``need``."""
     hits = np.flatnonzero(counts >= need)
     return (int(hits[0]), int(hits[-1]) + 1) if len(hits) else (0, 0)
+
+
+def blank_pictures(
+    gray: np.ndarray,
+    *,
+    dpi: float,
+    min_delta: float = 12.0,
+    min_side_mm: float = 6.0,
+    close_mm: float = 1.2,
+    open_mm: float = 2.0,
+    pad_mm: float = 0.6,
+) -> np.ndarray:
+    """A cut-out card with its pictures painted in the card's paper colour.
+
+    The portrait, the emblem and the QR code are not text, but Tesseract reads a portrait's
+    frame and shading as junk words, and they fill the channel between the column under the
+    photo and the fields beside it, so that the two are read as one. A picture is found on the
+    card's paper: the grey image closed over ``close_mm`` (print, even bold print, is thinner
+    and goes), opened over ``open_mm`` (the closed print's mottle goes), and a region at least
+    ``min_side_mm`` on each side that differs from the paper's median by more than
+    ``min_delta`` grey levels is a picture; its box, ``pad_mm`` wider, is painted. The same
+    object back when there is none.
+    """
+    per_mm = dpi / 25.4
+    close = max(3, round(close_mm * per_mm)) | 1
+    paper = cv2.medianBlur(cv2.morphologyEx(gray, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close))), 5)
+    level = int(np.median(paper))
+    mask = (np.abs(paper.astype(np.int16) - level) > min_delta).astype(np.uint8) * 255
+    size = max(3, round(open_mm * per_mm)) | 1
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (size, size)))
+    count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask)
+    pad, min_side = round(pad_mm * per_mm), min_side_mm * per_mm
+    pictures = [(x, y, w, h) for x, y, w, h, _area in stats[1:count] if w >= min_side and h >= min_side]
+    if not pictures:
+        return gray
+    blanked = gray.copy()
+    for x, y, w, h in pictures:
+        blanked[max(0, y - pad) : y + h + pad, max(0, x - pad) : x + w + pad] = level
+    return blanked

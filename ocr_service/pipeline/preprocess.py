@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 
 from ocr_service.domain import PreprocessOptions
-from ocr_service.pipeline.card import find_card, rectify_card
+from ocr_service.pipeline.card import blank_pictures, find_card, rectify_card
 
 A4_LONG_SIDE_INCHES = 11.69
 
@@ -57,10 +57,16 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
         gray = despeckle(gray)
         steps.append("denoise")
 
-    # Card: cut out straight, a little inside its edges; only the card is read.
+    # Card: cut out straight, a little inside its edges; only the card is read. Its pictures
+    # (portrait, emblem, QR code) are painted over in the OCR's copy, not in the displayed one.
     if card is not None:
         gray, pixels = rectify_card(gray, card), rectify_card(pixels, card)
         steps.append("card")
+        if opts.blank_pictures:
+            blanked = blank_pictures(gray, dpi=card.dpi)
+            if blanked is not gray:
+                gray = blanked
+                steps.append("blank_pictures")
 
     # Contrast: faded or grey-on-grey scans stretched to full range.
     faded = False

@@ -100,3 +100,38 @@ def test_card_extent_drops_what_sticks_out_of_the_rectangle() -> None:
 
 def test_card_extent_of_an_empty_mask() -> None:
     assert C.card_extent(np.zeros((10, 10), np.uint8)) == (0, 0, 0, 0)
+
+
+def _card_print(*, portrait: bool) -> np.ndarray:
+    """A cut-out card at 175 DPI in grey: lines of print (a bold name among them) and, with
+    ``portrait``, a darker photo with a frame and a silhouette to the left of them."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    card = Image.new("L", (CARD_W, CARD_H), 186)
+    draw = ImageDraw.Draw(card)
+    regular = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", 13)
+    bold = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf", 20)
+    draw.text((150, 60), "CĂN CƯỚC CÔNG DÂN", font=bold, fill=60)
+    for i, y in enumerate(range(110, 330, 24)):
+        draw.text((170, y), "Nơi thường trú / Place of residence: Bản Khe Nghè" if i % 3 else "HOÀNG DUY ĐỨC", font=bold if i % 3 == 0 else regular, fill=70)
+    draw.text((25, 330), "Có giá trị đến:", font=regular, fill=70)
+    if portrait:
+        draw.rectangle((25, 140, 140, 310), fill=160, outline=110, width=2)
+        draw.ellipse((60, 170, 105, 215), fill=135)
+        draw.ellipse((40, 225, 125, 308), fill=135)
+    return np.asarray(card)
+
+
+def test_portrait_painted_over_and_print_kept() -> None:
+    card = _card_print(portrait=True)
+    blanked = C.blank_pictures(card, dpi=175)
+    assert np.all(np.abs(blanked[140:311, 25:141].astype(int) - 186) <= 2)  # frame, photo and silhouette gone
+    print_only = _card_print(portrait=False)
+    outside = np.ones(card.shape, bool)
+    outside[130:320, 15:150] = False  # the photo and its padding
+    assert np.array_equal(blanked[outside], print_only[outside])  # every line of print as it was
+
+
+def test_card_without_pictures_comes_back_as_it_was() -> None:
+    card = _card_print(portrait=False)
+    assert C.blank_pictures(card, dpi=175) is card
