@@ -179,12 +179,15 @@ class PreprocessOptions:
     """Which OpenCV steps run. Each can be switched off, so the bench can ablate it."""
 
     orientation: bool = True
+    crop_card: bool = True
+    blank_pictures: bool = True
     deskew: bool = True
     upscale: bool = True
     remove_red: bool = True
     denoise: bool = True
     normalize_contrast: bool = True
     binarize: bool = True
+    drop_specks: bool = True
     remove_rulings: bool = True
     target_dpi: int = 300
 

@@ -284,3 +284,32 @@ def test_table_grid_keeps_row_rulings_and_stretches_short_columns() -> None:
     assert BBox(600, 500, 604, 900) in grid  # stretched to the top border
     assert BBox(300, 200, 900, 204) not in grid  # crosses no column: not the table's
     assert len(grid) == 5
+
+
+def test_drop_specks_removes_lone_dots_and_keeps_marks_and_dots() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (1400, 400), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", 48)
+    ImageDraw.Draw(page).text((40, 60), "Độc lập, Tự do-Hạnh phúc. Ngày: i j", font=font, fill=0)
+    text = np.asarray(page)
+    glyph = P.median_glyph_height(text)
+    noisy = text.copy()
+    specks = [(250, 100), (300, 700), (380, 1300), (20, 1000)]  # on the paper, away from the line
+    for y, x in specks:
+        noisy[y : y + 6, x : x + 6] = 0
+    cleaned = P.drop_specks(noisy, glyph_px=glyph)
+    for y, x in specks:
+        assert cleaned[y : y + 6, x : x + 6].min() == 255
+    # Every mark, dot, comma, hyphen and full stop of the line is still there, and nothing else.
+    assert np.array_equal(cleaned < 128, text < 128)
+
+
+def test_drop_specks_returns_the_page_when_nothing_is_a_lone_speck() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    page = Image.new("L", (900, 200), 255)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf", 48)
+    ImageDraw.Draw(page).text((40, 60), "Quê quán: Bắc Giang", font=font, fill=0)
+    binary = np.asarray(page).copy()
+    assert P.drop_specks(binary, glyph_px=P.median_glyph_height(binary)) is binary
