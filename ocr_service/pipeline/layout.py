@@ -12,7 +12,9 @@ recursive X-Y cut:
   running through the whole band, is cut into columns read left to right, each read whole before
   the next;
 * columns are read left to right, unless one starts more than ``stagger`` × the word height
-  above the leftmost (a card's fields beside its photo, before the note under the photo);
+  above the leftmost (a card's fields beside its photo, before the note under the photo); a
+  later column's first line lying wholly above the others (a place-and-date line over the
+  right-hand signature block) is read first, on its own;
 * two bands separated by a signature-sized gap (``signature_gap`` × word height) that share such a
   channel are one two-column region: a signer's name stays with the title above it, under its own
   column, as on a CT01 form's "Ý KIẾN CỦA CHỦ HỘ | NGƯỜI KÊ KHAI".
@@ -127,8 +129,26 @@ class _Cutter:
             return [block for band, merged in bands for block in self.order(band, x_first=merged)]
         columns = self._staggered_first(self._columns(words))
         if len(columns) > 1:
+            hanging = self._hanging_line(columns)
+            if hanging:
+                taken = {id(w) for w in hanging}
+                return [hanging] + self.order([w for w in words if id(w) not in taken], x_first=False)
             return [block for column in columns for block in self.order(column, x_first=False)]
         return [words]
+
+    def _hanging_line(self, columns: list[list[Word]]) -> list[Word] | None:
+        """The first line of a later column when it lies wholly above every other column: the
+        place-and-date line over a CT01's or a letter's right-hand signature block ("Xương Giang,
+        ngày 03 tháng 8 năm 2023" above "NGƯỜI KÊ KHAI", beside "Ý KIẾN CỦA CHỦ HỘ" a line lower),
+        read before both blocks, as written. Where noise fills the gap under it, it is not a band
+        of its own."""
+        for k, column in enumerate(columns[1:], start=1):
+            lines = _lines(column)
+            first = [w for w in lines[0] if _is_text(w)]
+            others = [w for j, c in enumerate(columns) if j != k for w in c if _is_text(w)]
+            if len(lines) > 1 and first and others and max(w.bbox.y1 for w in first) < min(w.bbox.y0 for w in others):
+                return lines[0]
+        return None
 
     def _staggered_first(self, columns: list[list[Word]]) -> list[list[Word]]:
         """Left to right, except that a column starting far above the first one is read first.

@@ -200,3 +200,17 @@ def test_a_ruling_a_word_straddles_is_not_a_cut() -> None:
     words = line("Mối quan hệ với chủ hộ", 100, 100)
     rulings = [BBox(243, 50, 247, 400), BBox(90, 120, 900, 124)]  # "quan" spans 195-295
     assert texts(words) == [words_to_text(reading_order(words, rulings=rulings))]
+
+
+def test_a_date_line_over_the_right_signature_block_is_read_before_both_blocks() -> None:
+    # CT01 on a noisy photo: the date line sits one line above "NGƯỜI KÊ KHAI", too close to be a
+    # band of its own, and "Ý KIẾN CỦA CHỦ HỘ" starts a line lower on the left.
+    words = interleaved_tesseract_order(
+        line("Xương Giang, ngày 03 tháng 8 năm 2023", 1200, 1930),
+        line("NGƯỜI KÊ KHAI", 1350, 1990),
+        line("Ý KIẾN CỦA CHỦ HỘ", 150, 2010),
+        line("(Ký, ghi rõ họ tên)", 1330, 2050),
+        line("Đồng ý cho đăng ký.", 180, 2070),
+    )
+    assert texts(words) == ["Xương Giang, ngày 03 tháng 8 năm 2023", "Ý KIẾN CỦA CHỦ HỘ", "Đồng ý cho đăng ký.",
+                            "NGƯỜI KÊ KHAI", "(Ký, ghi rõ họ tên)"]
