@@ -19,6 +19,11 @@ meant:
   "tính" "/" "Sex:" when a Vietnamese syllable meets an English word (capitalized, no syllable),
   and "/Sex:" becomes "/" "Sex:"; a label's first word is capitalized ("số/" at a line's start was
   "Số /"). "Nam/Nữ" and "và/hoặc" are Vietnamese on both sides and stay.
+* ``label_word``: on a bilingual label's line (one with a slash or an English label word: a CCCD's
+  "Họ và tên / Full name"), an English label word read with a letter or two wrong ("Freodom",
+  "Nationanty", "Ptace", "Dete") is that word when it is the only one of ``LABEL_WORDS`` within a
+  quarter of its letters' edits and the token is no Vietnamese syllable. Elsewhere a name's "DAT"
+  (Đạt without its marks) must not become "DATE". The closed list is what the papers print.
 * ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
   (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
 * ``ruling_remnant``: a token of nothing but dashes, bars and tildes ("————", "|", "=—=") is what is
@@ -77,6 +82,7 @@ def correct_words(words: Sequence[Word], model: Model | None = None) -> tuple[tu
     breaks ties between splits of a run of syllables."""
     out: list[Word] = []
     corrections: list[Correction] = []
+    bilingual = _bilingual_lines(words)
     i = 0
     while i < len(words):
         run = _digit_box_run(words, i)
@@ -103,7 +109,7 @@ def correct_words(words: Sequence[Word], model: Model | None = None) -> tuple[tu
             corrections.append(Correction(len(out), word.text, fixed, "date_separator"))
             out.append(replace(word, text=fixed, confidence=min(word.confidence, REBUILT_CONFIDENCE)))
             continue
-        parts, rule, sure = _correct_token(word.text, model)
+        parts, rule, sure = _correct_token(word.text, model, (word.block, word.line) in bilingual)
         if rule is None:
             out.append(word)
             continue
@@ -142,9 +148,15 @@ def _boxed_neighbours(a: Word, b: Word) -> bool:
     return -0.3 * height <= b.bbox.x0 - a.bbox.x1 <= 1.5 * height  # boxes of a faint box's digit may overlap by a stroke
 
 
-def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str | None, bool]:
+def _bilingual_lines(words: Sequence[Word]) -> frozenset[tuple[int, int]]:
+    """The lines holding a slash or an English label word as read: a bilingual label's line."""
+    return frozenset((w.block, w.line) for w in words if "/" in w.text or w.text.strip(".,:;").lower() in LABEL_WORDS)
+
+
+def _correct_token(text: str, model: Model | None, bilingual: bool = False) -> tuple[tuple[str, ...], str | None, bool]:
     """The token's parts, the rule that made them (None: left as read), and whether the
-    orthography alone decided (False: the syllable model chose among splits)."""
+    orthography alone decided (False: the syllable model chose among splits). English label
+    words are only looked for on a ``bilingual`` line."""
     if any(ch.isdigit() for ch in text):
         return (text,), None, True
     edges = _EDGES.match(text)
@@ -161,6 +173,10 @@ def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str
         return (lead + core, "/"), "label_slash", True
     if lead == "/" and core[:1].isupper() and not is_syllable(core):
         return ("/", core + trail), "label_slash", True
+    if bilingual and core.isalpha():
+        label = _label_word(core)
+        if label is not None:
+            return (lead + label + trail,), "label_word", True
     if has_vietnamese_marks(core) and not is_syllable(core):
         single = _undoubled(core)
         if single is not None:
@@ -173,6 +189,39 @@ def _correct_token(text: str, model: Model | None) -> tuple[tuple[str, ...], str
             parts[0], parts[-1] = lead + parts[0], parts[-1] + trail
             return tuple(parts), "split_syllables", len(splits) == 1
     return (text,), None, True
+
+
+# The English words printed on Vietnamese bilingual identity papers (the 2016/2021 CCCD, the 2024
+# căn cước card, the CMND's successor) and their national motto, three letters or more.
+LABEL_WORDS = frozenset("""
+socialist republic viet nam independence freedom happiness citizen identity card full name date
+birth sex nationality place origin residence expiry valid until personal identification number
+issue ethnicity religion permanent address
+""".split())
+
+
+def _label_word(core: str) -> str | None:
+    """The one label word ``core`` is a near miss of, spelled in ``core``'s case; None otherwise."""
+    lower = core.lower()
+    if len(core) < 3 or lower in LABEL_WORDS or is_syllable(core):
+        return None
+    budget = max(1, len(core) // 4)
+    near = [w for w in LABEL_WORDS if abs(len(w) - len(lower)) <= budget and _edits(lower, w) <= budget]
+    if len(near) != 1:
+        return None
+    word = near[0]
+    return word.upper() if core.isupper() else word.capitalize() if core[0].isupper() else word
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
 
 
 def _undoubled(core: str) -> str | None:

@@ -149,3 +149,14 @@ def test_a_vowel_read_twice_bare_and_marked_keeps_the_marked_one(token: str, fix
 @pytest.mark.parametrize("token", ["xoong", "khoa", "Thuý", "LIÊN"])
 def test_real_vowel_pairs_are_not_doubles(token: str) -> None:
     assert correct_words(_words(token))[1] == ()
+
+
+def test_an_english_label_word_on_a_bilingual_line_is_spelled_right() -> None:
+    words, corrections = correct_words(_words("Ngày", "sinh", "/", "Dete", "ơi", "birth:", "Natonality:", "Pull"))
+    assert [w.text for w in words] == ["Ngày", "sinh", "/", "Date", "ơi", "birth:", "Nationality:", "Full"]
+    assert {c.rule for c in corrections} == {"label_word"}
+    # Not on a line without a label: a name's "DAT" (Đạt without marks) stays.
+    assert [w.text for w in correct_words(_words("NGUYỄN", "VĂN", "DAT"))[0]] == ["NGUYỄN", "VĂN", "DAT"]
+    # Vietnamese syllables and words too far from any label stay.
+    assert [w.text for w in correct_words(_words("Place", "of", "residence:", "Bản", "Ngoc", "Cmzen"))[0]] == [
+        "Place", "of", "residence:", "Bản", "Ngoc", "Cmzen"]
