@@ -34,6 +34,14 @@ class Preprocessed:
     skew_degrees: float
     steps: tuple[str, ...]
 
+    @property
+    def noisy(self) -> bool:
+        """A noisy or faded copy: its noise had to be removed or its contrast stretched."""
+        return any(step in NOISY_STEPS for step in self.steps)
+
+
+NOISY_STEPS = ("denoise", "contrast")
+
 
 def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) -> Preprocessed:
     steps: list[str] = []

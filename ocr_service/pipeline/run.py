@@ -143,8 +143,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     table: tuple[BBox, ...] = ()
     if opts.preprocess.remove_rulings:
         # Faint lines are looked for on the grey page only where the copy is noisy or faded.
-        faint = any(step in prep.steps for step in ("denoise", "contrast"))
-        rulings = find_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS, faint=faint)
+        rulings = find_rulings(prep.gray, dpi=prep.dpi, min_vertical_lines=MIN_VERTICAL_RULINGS, faint=prep.noisy)
         cleaned = erase(prep.gray, rulings.mask)
         if cleaned is not prep.gray:
             prep = replace(prep, gray=cleaned, steps=prep.steps + ("rulings",))
@@ -178,7 +177,7 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
     if opts.correct:
         words, changes = correct_words(words, language_model() if opts.restore_marks else None)
         if opts.restore_marks:
-            words, restored = restore_diacritics(words, language_model())
+            words, restored = restore_diacritics(words, language_model(), noisy=prep.noisy)
             changes += restored
         corrections = tuple(c.as_dict() for c in changes)
     # Doubtful numbers re-read alone, digits only, in one Tesseract call (one for one: the

@@ -192,3 +192,39 @@ def test_a_bilingual_label_and_a_place_beside_english_keep_their_marks(toy: Mode
     assert _texts(restore_diacritics(label, toy)[0]) == ["Họ", "và", "tên", "/", "Full", "name:"]
     origin = _at(0, "Place", "of", "origin:", "Nam", "Định", confidence=90.0)
     assert _texts(restore_diacritics(origin, toy)[0]) == ["Place", "of", "origin:", "Nam", "Định"]
+
+
+@pytest.fixture(scope="module")
+def fees() -> Model:
+    # "khoản" common, "khoán" rare, "số" and "sổ" both common; "giới tính" seen.
+    text = ("Các khoản phí. Khoản thu. Khoản chi. Khoán việc. Số hộ. Sổ hộ khẩu. Giới tính nam. Tỉnh ủy. " * 25)
+    return Model.from_counts(*count_corpus([text]))
+
+
+def test_a_hook_read_as_an_acute_is_found_only_where_the_corpus_speaks(fees: Model) -> None:
+    from ocr_service.pipeline.diacritics import hook_read_as_acute
+
+    assert hook_read_as_acute(["các", "khoán", "phí"], 1, fees) == "khoản"
+    # Beside a neighbour the corpus has it with, the word as read stands ("giới tính", not "tỉnh").
+    assert hook_read_as_acute(["giới", "tính"], 1, fees) is None
+    # A twin not much commoner than the word ("số"/"sổ") is no evidence.
+    assert hook_read_as_acute(["các", "số"], 1, fees) is None
+    # No acute, or no syllable with a hook instead.
+    assert hook_read_as_acute(["các", "khoản"], 1, fees) is None
+    assert hook_read_as_acute(["các", "phí"], 1, fees) is None
+
+
+def test_on_a_noisy_copy_a_hook_read_as_an_acute_is_put_back_for_review(fees: Model) -> None:
+    # Neither neighbour is seen beside either syllable: the model alone would not change it.
+    line = _at(0, "nộp", "những", "khoán", "lệ", confidence=96.0)
+    clean, none = restore_diacritics(line, fees)
+    assert _texts(clean) == ["nộp", "những", "khoán", "lệ"] and not none
+    words, corrections = restore_diacritics(line, fees, noisy=True)
+    assert _texts(words) == ["nộp", "những", "khoản", "lệ"]
+    assert [(c.raw, c.corrected, c.rule) for c in corrections] == [("khoán", "khoản", "hook_as_acute")]
+    assert [w.confidence for w in words] == [96.0, 96.0, RESTORED_CONFIDENCE, 96.0]
+    # In a name the text stays; the doubt sends it to review.
+    name = _at(0, "thôn", "Khoán", "Lệ", confidence=96.0)
+    words, corrections = restore_diacritics(name, fees, noisy=True)
+    assert _texts(words) == ["thôn", "Khoán", "Lệ"] and not corrections
+    assert words[1].confidence == RESTORED_CONFIDENCE
