@@ -80,8 +80,9 @@ def run_pipeline(
     on_page: Callable[[OcrPage, int], None] | None = None,
 ) -> OcrDocument:
     """Digitize one file. Raises an ``InputError`` for bad input before any OCR runs."""
-    # Ingest: type, size, pages, encryption, damage.
-    triaged = triage(source, limits)
+    # Ingest: type, size, pages, encryption, damage (a one-frame image's truncation is found
+    # where its page is loaded, before its OCR).
+    triaged = triage(source, limits, decode=False)
     scratch.mkdir(parents=True, exist_ok=True)
     tasks = [PageTask(source, triaged.media_type, i, scratch, opts) for i in range(triaged.page_count)]
     # Rasterize, preprocess and OCR each page, in parallel when an executor is given.

@@ -52,8 +52,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def triage(path: Path, limits: Limits, *, sha256: str | None = None) -> Triage:
-    """Check a stored or uploaded file; raise an ``InputError`` subclass if it cannot be digitized."""
+def triage(path: Path, limits: Limits, *, sha256: str | None = None, decode: bool = True) -> Triage:
+    """Check a stored or uploaded file; raise an ``InputError`` subclass if it cannot be digitized.
+
+    ``decode=False`` leaves out the full decode of a one-frame image (truncation), for a caller
+    that decodes it next anyway and reports the same ``CorruptFile`` (the pipeline): at intake
+    every file is decoded whole before it is accepted."""
     size = path.stat().st_size
     if size == 0:
         raise EmptyFile()
@@ -69,7 +73,7 @@ def triage(path: Path, limits: Limits, *, sha256: str | None = None) -> Triage:
     if media_type is MediaType.PDF:
         pages, repaired = _check_pdf(path, limits)
     else:
-        pages, repaired = _check_image(path, media_type, limits), False
+        pages, repaired = _check_image(path, media_type, limits, decode=decode), False
     return Triage(media_type=media_type, sha256=digest, size=size, page_count=pages, repaired=repaired)
 
 
@@ -142,8 +146,9 @@ def _check_pdf(path: Path, limits: Limits) -> tuple[int, bool]:
     return len(pages), repaired
 
 
-def _check_image(path: Path, media_type: MediaType, limits: Limits) -> int:
-    """Header checks before any decode (decompression bombs), then a full decode to catch truncation."""
+def _check_image(path: Path, media_type: MediaType, limits: Limits, *, decode: bool = True) -> int:
+    """Header checks before any decode (decompression bombs), then a full decode to catch
+    truncation (of every frame of a multi-frame image, whatever ``decode`` says)."""
     with warnings.catch_warnings():
         # Our own limit is checked below; Pillow's warning threshold is not ours to enforce.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -162,7 +167,8 @@ def _check_image(path: Path, media_type: MediaType, limits: Limits) -> int:
                         )
                     if width < 16 or height < 16:
                         raise CorruptFile(f"Page {frame + 1} is only {width}×{height} pixels.")
-                    img.load()
+                    if decode or frames > 1:
+                        img.load()
         except Image.DecompressionBombError as exc:
             raise ImageTooLarge() from exc
         except (ImageTooLarge, TooManyPages, CorruptFile):

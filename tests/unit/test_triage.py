@@ -157,3 +157,18 @@ def test_triage_never_modifies_the_file(tmp_path: Path) -> None:
     before = path.read_bytes()
     triage(path, LIMITS)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("data", [_truncated_png, lambda: _image_bytes("JPEG", (800, 600))[:900]], ids=["png", "jpeg"])
+def test_the_pipeline_reports_a_truncated_image_before_any_ocr(tmp_path: Path, data, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import ocr_service.pipeline.run as run
+    from ocr_service.domain import OcrOptions
+
+    def no_ocr(*_a, **_k):  # type: ignore[no-untyped-def]
+        raise AssertionError("OCR ran on a truncated image")
+
+    monkeypatch.setattr(run, "ocr_page_image", no_ocr)
+    # Triage without the full decode accepts it; loading the page refuses it.
+    assert triage(_write(tmp_path, data()), LIMITS, decode=False).page_count == 1
+    with pytest.raises(CorruptFile):
+        run.run_pipeline(_write(tmp_path, data()), limits=LIMITS, opts=OcrOptions(), scratch=tmp_path / "scratch")
