@@ -1,8 +1,11 @@
 """Tesseract, and nothing else calls it: word boxes, confidences and page orientation.
 
-One Tesseract process per page with ``-l vie`` and ``CHARACTER_BLACKLIST``; its hOCR gives words with boxes and confidences,
-from which the page text is built (so a corrected word changes text, hOCR and PDF alike). Text is
-normalized to NFC here, at the OCR boundary. pytesseract's exceptions are translated here.
+Pages and strips are read by this process's Tesseract engine (``pipeline.engine``, libtesseract's
+C API: no process start-up per read) with ``-l vie`` and ``CHARACTER_BLACKLIST``; its hOCR gives
+words with boxes and confidences, from which the page text is built (so a corrected word
+changes text, hOCR and PDF alike). Text is normalized to NFC here, at the OCR boundary. Page
+orientation, rarely needed, runs the ``tesseract`` command through pytesseract, whose
+exceptions are translated here.
 
 Tesseract is built with OpenMP on Debian; the process that starts workers sets
 ``OMP_THREAD_LIMIT=1`` once at start-up (see ``ocr_service.cli``), since one single-threaded
@@ -12,10 +15,8 @@ Tesseract per core is several times faster than threads fighting over two cores.
 from __future__ import annotations
 
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -23,6 +24,9 @@ import pytesseract
 
 from ocr_service.domain import BBox, Word, nfc
 from ocr_service.errors import EngineError
+from ocr_service.pipeline.engine import OcrTimeout, engine
+
+__all__ = ["CHARACTER_BLACKLIST", "OcrTimeout", "PageOcr", "detect_orientation", "ocr_image", "ocr_strip", "parse_hocr_words"]
 
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 _BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
@@ -35,14 +39,6 @@ _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 CHARACTER_BLACKLIST = "äëïöüÿåæøœßçñÄËÏÖÜŸÅÆØŒÇÑ€£¥©®™¢¤§¶†‡•«»„‚‹›‰"
 
 
-_UNCOMPRESSED_TIFF = [cv2.IMWRITE_TIFF_COMPRESSION, 1]
-
-
-class OcrTimeout(EngineError):
-    code = "ocr_timeout"
-    default_message = "Tesseract took too long on a page."
-
-
 @dataclass(frozen=True, slots=True)
 class PageOcr:
     words: tuple[Word, ...]
@@ -51,7 +47,7 @@ class PageOcr:
 
 def ocr_image(gray: np.ndarray, *, language: str, psm: int, dpi: int, timeout: float) -> PageOcr:
     """Run Tesseract on a greyscale page and return its words (NFC) and raw hOCR."""
-    hocr = _hocr(gray, language, f"--psm {psm} --dpi {dpi} -c tessedit_char_blacklist={CHARACTER_BLACKLIST}", timeout)
+    hocr = _hocr(gray, language, psm, dpi, {"tessedit_char_blacklist": CHARACTER_BLACKLIST}, timeout)
     return PageOcr(words=parse_hocr_words(hocr), hocr=hocr)
 
 
@@ -60,23 +56,12 @@ def ocr_strip(gray: np.ndarray, *, language: str, psm: int, dpi: int, whitelist:
 
     Words come back with their boxes in the strip's pixels, for the caller to map to its crops.
     """
-    return parse_hocr_words(_hocr(gray, language, f"--psm {psm} --dpi {dpi} -c tessedit_char_whitelist={whitelist}", timeout))
+    return parse_hocr_words(_hocr(gray, language, psm, dpi, {"tessedit_char_whitelist": whitelist}, timeout))
 
 
-def _hocr(gray: np.ndarray, language: str, config: str, timeout: float) -> str:
-    """Tesseract's hOCR of a greyscale image, NFC.
-
-    The image is handed over as an uncompressed TIFF: as cheap to write as a PGM, but Leptonica
-    reads a PGM one pixel per ``fread``, which cost 14% of Tesseract's whole run on an A4 page
-    (callgrind, same words out), more than decoding a PNG.
-    """
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
-        image_path = Path(tmp) / "image.tif"
-        if not cv2.imwrite(str(image_path), gray, _UNCOMPRESSED_TIFF):
-            raise EngineError("The image could not be written for Tesseract.")
-        base = Path(tmp) / "out"
-        _run(str(image_path), str(base), "hocr", language, config, timeout)
-        return nfc((base.with_suffix(".hocr")).read_text(encoding="utf-8"))
+def _hocr(gray: np.ndarray, language: str, psm: int, dpi: int, variables: dict[str, str], timeout: float) -> str:
+    """Tesseract's hOCR of a greyscale image, NFC, from this process's engine (``pipeline.engine``)."""
+    return nfc(engine(language).hocr(gray, psm=psm, dpi=dpi, variables=variables, timeout=timeout))
 
 
 def detect_orientation(gray: np.ndarray, *, timeout: float) -> tuple[int, float]:
@@ -93,18 +78,6 @@ def detect_orientation(gray: np.ndarray, *, timeout: float) -> tuple[int, float]
     except RuntimeError as exc:
         raise OcrTimeout() from exc
     return int(osd.get("rotate", 0)) % 360, float(osd.get("orientation_conf", 0.0))
-
-
-def _run(image: str, base: str, extension: str, language: str, config: str, timeout: float) -> None:
-    try:
-        pytesseract.pytesseract.run_tesseract(image, base, extension, language, config, timeout=timeout)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise EngineError("Tesseract is not installed: install tesseract-ocr and tesseract-ocr-vie.") from exc
-    except pytesseract.TesseractError as exc:
-        message = str(getattr(exc, "message", exc)).strip().splitlines()
-        raise EngineError(f"Tesseract failed: {message[-1][:200] if message else exc}") from exc
-    except RuntimeError as exc:  # pytesseract's timeout
-        raise OcrTimeout(f"Tesseract took longer than {timeout:.0f} s on a page.") from exc
 
 
 def parse_hocr_words(hocr: str) -> tuple[Word, ...]:

@@ -6,7 +6,6 @@ import shutil
 
 import numpy as np
 import pytest
-import pytesseract
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr_service.domain import BBox, Word
@@ -170,24 +169,6 @@ def test_a_misread_id_number_is_reread_from_the_page(tesseract: None) -> None:
     out, corrections = D.reread_digits([Word("024151065766,", box, 86.0)], gray, read)
     assert out[0].text == "024151065786,"
     assert [c.rule for c in corrections] == ["digit_reread"]
-
-
-@pytest.mark.parametrize(
-    ("error", "expected"),
-    [
-        (pytesseract.TesseractNotFoundError(), EngineError),
-        (pytesseract.TesseractError(1, "Error: bad config"), EngineError),
-        (RuntimeError("Tesseract process timeout"), OcrTimeout),
-    ],
-    ids=["not-installed", "failed", "timeout"],
-)
-def test_strip_ocr_translates_tesseract_errors(monkeypatch: pytest.MonkeyPatch, error: Exception, expected: type) -> None:
-    def fail(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise error
-
-    monkeypatch.setattr(pytesseract.pytesseract, "run_tesseract", fail)
-    with pytest.raises(expected):
-        ocr_strip(np.full((40, 40), 255, np.uint8), language="eng", psm=6, dpi=300, whitelist=D.WHITELIST, timeout=5)
 
 
 @pytest.mark.parametrize("error", [OcrTimeout(), EngineError("Tesseract failed: bad image")], ids=["timeout", "failed"])
