@@ -5,8 +5,8 @@ process each (no page pool), so CPU seconds compare like with like:
 
 - raw: ``tesseract IMG stdout -l vie`` (for a PDF sample, ``pdftoppm -r 300`` first, counted
   too: raw Tesseract cannot read a PDF); CPU and peak memory from ``wait4`` of each child.
-- ours: ``run_pipeline`` in this process; CPU is this process's plus its children's (Tesseract,
-  poppler) rusage delta. Writing the outputs (searchable PDF, hOCR) is timed apart.
+- ours: ``run_pipeline`` in this process; CPU is this process's (its Tesseract engines run in it)
+  plus its children's (poppler) rusage delta. Writing the outputs (searchable PDF, hOCR) is timed apart.
 
 Accuracy is scored against the ground truth text in reading order (``bench.metrics``).
 """
@@ -205,8 +205,8 @@ def render_report(runs: list[Run], *, title: str, params: dict) -> tuple[str, di
         "",
         "Raw is `tesseract IMG stdout -l vie` (PDF samples rasterized by `pdftoppm -r 300` first, counted in its time); "
         "ours is `run_pipeline` in one process with no page pool. CPU is user+system of the process and its children. "
-        "Peak MB raw is Tesseract's (or pdftoppm's) own high-water mark; peak MB ours is the pipeline's Python "
-        "process over the run (its Tesseract children peak as raw's do). Outputs CPU is writing the searchable PDF and hOCR, "
+        "Peak MB raw is Tesseract's (or pdftoppm's) own high-water mark; peak MB ours is the pipeline's process "
+        "over the run, its Tesseract engines (in-process, `pipeline/engine.py`) included. Outputs CPU is writing the searchable PDF and hOCR, "
         "not in the ratio.",
         "",
     ]
