@@ -230,23 +230,23 @@ def _restore_run(words: Sequence[Word], run: list[int], model: Model, out: list[
         if k in settled:
             continue
         chosen, obs, raw = best[k], observed[k], cores[k]
-        hook = hook_read_as_acute(best, k, model) if noisy and not (raw.isupper() and len(raw) > 1) else None
-        if chosen == obs and hook is not None:
-            if k in named or _in_proper_name(cores, k):
+        keep = chosen == obs
+        if not keep:
+            kept = list(options)
+            kept[k] = [(obs, 0.0)]
+            _, kept_score = _viterbi(kept, model)
+            margin = best_score - kept_score
+            # A token that is no syllable cannot be right: the best candidate wins on any margin.
+            keep = is_syllable(obs) and (margin < MARGIN or not _supported(best, k, model))
+        if keep:
+            hook = None
+            if noisy and not (raw.isupper() and len(raw) > 1):
+                hook = hook_read_as_acute([*best[:k], obs, *best[k + 1:]], k, model)
+            if hook is not None and (k in named or _in_proper_name(cores, k)):
                 out[i] = replace(out[i], confidence=min(out[i].confidence, RESTORED_CONFIDENCE))
-            else:
+            elif hook is not None:
                 _apply(words, out, corrections, i, hook, "hook_as_acute", min(words[i].confidence, RESTORED_CONFIDENCE))
                 continue
-        if chosen == obs:
-            if obs != raw.lower():
-                _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
-            continue
-        kept = list(options)
-        kept[k] = [(obs, 0.0)]
-        _, kept_score = _viterbi(kept, model)
-        margin = best_score - kept_score
-        # A token that is no syllable cannot be right: the best candidate wins on any margin.
-        if is_syllable(obs) and (margin < MARGIN or not _supported(best, k, model)):
             if obs != raw.lower():
                 _apply(words, out, corrections, i, obs, "tone_placement", words[i].confidence)
             continue
