@@ -36,7 +36,9 @@ _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 # Letters Vietnamese never writes and symbols an administrative paper does not carry, which the
 # `vie` model still emits for specks and damaged marks ("Ï", "ö", "(b/€)", "„"). On the bench,
 # forbidding them took 12 of 451 character errors off five mixed documents and cost nothing.
-CHARACTER_BLACKLIST = "äëïöüÿåæøœßçñÄËÏÖÜŸÅÆØŒÇÑ€£¥©®™¢¤§¶†‡•«»„‚‹›‰"
+# Hard scans added the eth ("Tðng" for "Tăng"; "Ð" looks like "Đ"), "ƒ", "Š", "¿", "¬" and the
+# fraction slash ("93⁄4KH-UBND", where the paper has "/").
+CHARACTER_BLACKLIST = "äëïöüÿåæøœßçñÄËÏÖÜŸÅÆØŒÇÑ€£¥©®™¢¤§¶†‡•«»„‚‹›‰ðÐƒŠšŽž¿¡¬⁄"
 
 
 @dataclass(frozen=True, slots=True)
