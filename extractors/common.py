@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from extractors.gazetteer import normalize_place
+from extractors.gazetteer import names_unknown_province, normalize_place
 from extractors.identity import id_problems
 from extractors.layout import Field, Layout
 from extractors.text import (
@@ -137,7 +137,10 @@ def kind_place(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:
     if found is None:
         return None
     value, start, end, problems = found
-    return normalize_place(value), start, end, problems
+    value = normalize_place(value)
+    if names_unknown_province(value):
+        problems += ("unknown_province",)
+    return value, start, end, problems
 
 
 def kind_year(text: str) -> tuple[Any, int, int, tuple[str, ...]] | None:

@@ -16,6 +16,7 @@ from extractors.places_data import BAC_GIANG_GSO_2024
 from extractors.text import clean_spaces, fold
 from extractors.units_data import UNITS
 from ocr_service.domain import nfc
+from ocr_service.vietnamese import PROVINCES
 
 # Kinds of place an address names, folded -> as printed; longest first so "thi xa" wins over "xa".
 UNIT_KINDS = {"thanh pho": "thành phố", "thi tran": "thị trấn", "thi xa": "thị xã", "phuong": "phường",
@@ -95,3 +96,16 @@ def _like(original: str, spelled: str) -> str:
 
 def is_known_place(text: str) -> bool:
     return nfc(strip_kind(text)) in {s for v in _by_folded().values() for s in v}
+
+
+_PROVINCES_FOLDED = frozenset(fold(name) for name in PROVINCES.values())
+
+
+def names_unknown_province(text: str) -> bool:
+    """Whether an address names a "tỉnh" that is none of the provinces (a line cut short: "tỉnh
+    Bắc"; a misread). Every province's name is known, so this, unlike a commune, is an error."""
+    for part in re.split(r"[,;]", text):
+        folded = fold(clean_spaces(part))
+        if folded.startswith("tinh ") and folded[len("tinh "):].strip(" .") not in _PROVINCES_FOLDED:
+            return True
+    return False

@@ -93,6 +93,7 @@ PROBLEMS_VI = {
     "name_may_be_cut": "có chữ lạ ngay trước họ tên: có thể thiếu chữ đầu",
     "degraded_page": "trang ảnh chất lượng kém (nhiều chữ không đọc được)",
     "junk_characters": "có ký tự lạ",
+    "unknown_province": "tên tỉnh không có trong danh mục (có thể bị cắt dòng)",
     "unknown_title": "chức danh không có trong danh mục",
     "unknown_relation": "quan hệ không có trong danh mục",
     "relation_respelled": "đã sửa dấu của quan hệ",

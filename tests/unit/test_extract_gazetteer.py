@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.gazetteer import canonical_place, is_known_place, normalize_place
+from extractors.gazetteer import canonical_place, is_known_place, names_unknown_province, normalize_place
 from extractors.units_data import UNITS
 from storage.seed.units import all_units
 
@@ -74,3 +74,20 @@ def test_the_syllable_models_place_names_are_the_gazetteers() -> None:
 
     gso = corpus.with_name("don-vi-hanh-chinh-gso.txt")
     assert gso.read_text(encoding="utf-8") == corpus_text(), "regenerate it: see data/legal-corpus/SOURCES.md"
+
+
+@pytest.mark.parametrize(("address", "unknown"), [
+    ("Xã Ngọc Thiện, huyện Tân Yên, tỉnh Bắc", True),
+    ("xã Ngọc Thiện, huyện Tân Yên, tỉnh Bắc Giang", False),
+    ("Xã Ngọc Thiện, huyện Tân Yên, TỈNH BẮC GIANG.", False),
+    ("thôn Đông, xã Tân Tiến, tỉnh Thừa Thiên Huế", False),
+    ("phường Tân Phong, thành phố Lai Châu, tỉnh Lai Châu", False),
+    ("số 12 phố Huế, quận Hai Bà Trưng, thành phố Hà Nội", False),
+    ("thôn 3, xã Yên Mỹ, tinh Băc Giag", True),
+])
+def test_an_address_naming_no_province_is_flagged(address: str, unknown: bool) -> None:
+    from extractors.common import kind_place
+
+    assert names_unknown_province(address) is unknown
+    found = kind_place(address)
+    assert found is not None and ("unknown_province" in found[3]) is unknown
