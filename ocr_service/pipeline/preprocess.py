@@ -432,8 +432,55 @@ def find_rulings(
     thick = max(3, round(max_thickness_in * dpi) + 1)
     horizontal = _ruling_runs(grey, ink, dpi=dpi, length=max(8, round(min_horizontal_in * dpi)), thick=thick, horizontal=True)
     vertical = _ruling_runs(grey, ink, dpi=dpi, length=max(8, round(min_vertical_in * dpi)), thick=thick, horizontal=False)
+    horizontal = without_glyph_strokes(horizontal, ink, vertical, dpi=dpi)
     lines = table_grid(_boxes(vertical, min_height=min_column_in * dpi), _boxes(horizontal, min_width=min_row_in * dpi), snap=round(0.2 * dpi))
     return Rulings(cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8)), lines)
+
+
+# A run of letters' strokes in one row, blurred together on a low-resolution copy: the crossbars of
+# "4444" in an ID number (0.52 in on the bench), the tops of "TR" in a bold title, a serif
+# baseline. Shorter than the grey line search's runs, touching no vertical ruling, and with a
+# line of text right against it, above or below.
+GLYPH_STROKE_MAX_IN = 0.75  # LINE_INK_MIN_HORIZONTAL_IN
+
+
+def without_glyph_strokes(
+    horizontal: np.ndarray,
+    ink: np.ndarray,
+    vertical: np.ndarray,
+    *,
+    dpi: int,
+    max_length_in: float = GLYPH_STROKE_MAX_IN,
+    reach_in: float = 0.03,
+    min_cover: float = 0.5,
+) -> np.ndarray:
+    """The horizontal runs without those that are strokes of text, not rulings.
+
+    A run is a stroke when it is shorter than ``max_length_in``, touches no vertical run (a
+    table's or a digit box's border is joined to its sides) and ink lies within ``reach_in``
+    inches of it (two pixels off its edge) over at least ``min_cover`` of its length on one side:
+    its letters. A ruling has paper along it on both sides (a cell's text keeps its padding); an
+    underline of a word or two is kept too, which costs little (Tesseract reads text over a line).
+    The same object back when no run is a stroke.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    gap, reach, longest = 2, max(2, round(reach_in * dpi)), max_length_in * dpi
+    near_vertical = cv2.dilate(vertical, np.ones((5, 5), np.uint8))
+    strokes = []
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        if w >= longest or np.any(near_vertical[y : y + h, x : x + w]):
+            continue
+        above = ink[max(0, y - gap - reach) : max(0, y - gap), x : x + w]
+        below = ink[y + h + gap : y + h + gap + reach, x : x + w]
+        cover = max((np.count_nonzero(side.any(axis=0)) / w) if side.size else 0.0 for side in (above, below))
+        if cover >= min_cover:
+            strokes.append(label)
+    if not strokes:
+        return horizontal
+    keep = np.full(count, 255, np.uint8)
+    keep[strokes] = 0
+    return cv2.bitwise_and(horizontal, keep[labels])
 
 
 def table_grid(columns: tuple[BBox, ...], rows: tuple[BBox, ...], *, snap: int) -> tuple[BBox, ...]:

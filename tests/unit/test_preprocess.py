@@ -313,3 +313,33 @@ def test_drop_specks_returns_the_page_when_nothing_is_a_lone_speck() -> None:
     ImageDraw.Draw(page).text((40, 60), "Quê quán: Bắc Giang", font=font, fill=0)
     binary = np.asarray(page).copy()
     assert P.drop_specks(binary, glyph_px=P.median_glyph_height(binary)) is binary
+
+
+def test_strokes_of_text_are_not_rulings() -> None:
+    # Horizontal runs on a 300 DPI page: the crossbars of "4444" run together (letters' ink right
+    # above it), a short dash alone on paper, a long row ruling with text above, and a short piece
+    # of a digit box's border joined to its side.
+    ink = np.zeros((400, 1500), np.uint8)
+    horizontal = np.zeros_like(ink)
+    horizontal[100:104, 100:255] = 255  # "4444": 0.52 in
+    ink[100:104, 100:255] = 255
+    for x in range(100, 255, 39):  # the fours' diagonals and stems above the bar
+        ink[70:98, x : x + 16] = 255
+        ink[70:98, x + 20 : x + 28] = 255
+    horizontal[200:203, 100:190] = 255  # a lone dash: paper around it
+    ink[200:203, 100:190] = 255
+    horizontal[300:303, 100:1400] = 255  # a table's row ruling, its cell's text right above
+    ink[280:298, 100:1400:3] = 255
+    vertical = np.zeros_like(ink)
+    vertical[320:390, 1450:1453] = 255
+    horizontal[388:391, 1300:1452] = 255  # a digit box's bottom, joined to its side
+    ink[370:386, 1300:1450] = 255
+
+    kept = P.without_glyph_strokes(horizontal, ink, vertical, dpi=300)
+
+    assert not np.any(kept[100:104])  # the crossbars stay in the number
+    assert np.all(kept[200:203, 100:190])  # the dash is erased
+    assert np.all(kept[300:303, 100:1400])  # the ruling is erased
+    assert np.all(kept[388:391, 1300:1452])  # the box is erased
+    empty = np.zeros_like(ink)
+    assert P.without_glyph_strokes(empty, ink, vertical, dpi=300) is empty
