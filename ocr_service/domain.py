@@ -189,6 +189,9 @@ class PreprocessOptions:
     binarize: bool = True
     drop_specks: bool = True
     remove_rulings: bool = True
+    # A faded page whose table is too faint for the ink's test is found by its grid on the grey
+    # page, so it is binarized like other faded tables (preprocess.has_faint_grid).
+    faint_table: bool = True
     target_dpi: int = 300
 
 

@@ -112,7 +112,9 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
     # them. Other faded pages read better grey: the ink's grey edges carry the diacritics.
     if opts.binarize and faded:
         binary = binarize(gray, window=round(2 * (height if opts.upscale else median_glyph_height(gray))))
-        if "small_text" in steps or has_table(binary, dpi=int(out_dpi)):
+        # A faint table breaks into dashes under the local threshold too; its grid (row rulings
+        # crossing column rulings) is then looked for on the grey page, which letters do not make.
+        if "small_text" in steps or has_table(binary, dpi=int(out_dpi)) or (opts.faint_table and has_faint_grid(gray, dpi=int(out_dpi))):
             gray = binary
             steps.append("binarize")
             # Specks: the noise a local threshold keeps as dots, far from any glyph, on small
@@ -575,6 +577,27 @@ def has_table(gray: np.ndarray, *, dpi: int, min_lines: int = MIN_VERTICAL_RULIN
     _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     bridge = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, round(bridge_in * dpi))))
     return _has_aligned_verticals(cv2.morphologyEx(ink, cv2.MORPH_CLOSE, bridge), dpi=dpi, min_lines=min_lines)
+
+
+def has_faint_grid(gray: np.ndarray, *, dpi: int, min_columns: int = 3, min_rows: int = 2) -> bool:
+    """Whether a faded page has a table whose rulings are too faint for ``has_table``: at least
+    ``min_rows`` row rulings that each cross two column rulings or more, and ``min_columns``
+    column rulings crossed, found on the grey page (``line_ink``) at half size.
+
+    The grey line response alone finds six "rulings" of one height among a faded decision's
+    letters; their strokes make no row ruling an inch long that crosses them, a table does.
+    """
+    half_dpi = dpi // 2
+    small = cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    thick = max(2, round(0.03 * half_dpi) + 1)
+    vertical = _ruling_runs(small, ink, dpi=half_dpi, length=round(0.2 * half_dpi), thick=thick, horizontal=False)
+    horizontal = _ruling_runs(small, ink, dpi=half_dpi, length=round(0.25 * half_dpi), thick=thick, horizontal=True)
+    grid = table_grid(_boxes(vertical, min_height=0.4 * half_dpi), _boxes(horizontal, min_width=1.0 * half_dpi), snap=round(0.2 * half_dpi))
+    rows = [line for line in grid if line.width > line.height]
+    columns = [line for line in grid if line.height > line.width]
+    crossed = [c for c in columns if any(r.x0 <= (c.x0 + c.x1) / 2 <= r.x1 and c.y0 <= (r.y0 + r.y1) / 2 <= c.y1 for r in rows)]
+    return len(rows) >= min_rows and len(crossed) >= min_columns
 
 
 def _has_aligned_verticals(

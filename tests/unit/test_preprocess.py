@@ -343,3 +343,24 @@ def test_strokes_of_text_are_not_rulings() -> None:
     assert np.all(kept[388:391, 1300:1452])  # the box is erased
     empty = np.zeros_like(ink)
     assert P.without_glyph_strokes(empty, ink, vertical, dpi=300) is empty
+
+
+def test_a_faint_table_is_found_by_its_grid_and_letters_make_none(clean_gray: np.ndarray) -> None:
+    page, _grid = _faint_grid_on_noisy_paper()
+    assert not P.has_table(page, dpi=300)  # dashes under the ink's threshold
+    assert P.has_faint_grid(page, dpi=300)
+    faded = (clean_gray.astype(np.float32) * 0.45 + 110).astype(np.uint8)
+    assert not P.has_faint_grid(faded, dpi=300)  # letters' stems, no row ruling crossing them
+    columns_only = page.copy()
+    columns_only[140:160] = columns_only[170:190]  # no row ruling above the columns ...
+    for y in (350, 550, 750):
+        columns_only[y - 8 : y + 10] = columns_only[170:188]  # ... nor between or below them
+    assert not P.has_faint_grid(columns_only, dpi=300)
+
+
+def test_the_faint_table_search_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    page, _grid = _faint_grid_on_noisy_paper()
+    rgb = np.dstack([page] * 3)
+    monkeypatch.setattr(P, "has_table", lambda *_args, **_kwargs: False)  # as on a bench CT01 whose grid is fainter
+    assert "binarize" in P.preprocess(rgb, dpi=300, opts=PreprocessOptions()).steps
+    assert "binarize" not in P.preprocess(rgb, dpi=300, opts=PreprocessOptions(faint_table=False)).steps
