@@ -364,3 +364,13 @@ def test_the_faint_table_search_can_be_switched_off(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(P, "has_table", lambda *_args, **_kwargs: False)  # as on a bench CT01 whose grid is fainter
     assert "binarize" in P.preprocess(rgb, dpi=300, opts=PreprocessOptions()).steps
     assert "binarize" not in P.preprocess(rgb, dpi=300, opts=PreprocessOptions(faint_table=False)).steps
+
+
+def test_a_table_is_rows_crossing_columns() -> None:
+    from ocr_service.domain import BBox
+
+    columns = tuple(BBox(x, 500, x + 4, 900) for x in (100, 600, 1200))
+    rows = (BBox(100, 498, 1204, 502), BBox(100, 898, 1204, 902))
+    assert P.is_table(columns + rows)
+    assert not P.is_table(columns + rows[:1])  # one row ruling
+    assert not P.is_table(columns[:2] + rows)  # two column rulings
