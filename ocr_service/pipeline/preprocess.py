@@ -469,24 +469,22 @@ def without_glyph_strokes(
     underline of a word or two is kept too, which costs little (Tesseract reads text over a line).
     The same object back when no run is a stroke.
     """
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    contours, _hierarchy = cv2.findContours(horizontal, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     gap, reach, longest = 2, max(2, round(reach_in * dpi)), max_length_in * dpi
-    near_vertical = cv2.dilate(vertical, np.ones((5, 5), np.uint8))
     strokes = []
-    for label in range(1, count):
-        x, y, w, h = (int(v) for v in stats[label, :4])
-        if w >= longest or np.any(near_vertical[y : y + h, x : x + w]):
+    for contour in contours:
+        x, y, w, h = cv2.boundingRect(contour)
+        if w >= longest or np.any(vertical[max(0, y - 2) : y + h + 2, max(0, x - 2) : x + w + 2]):
             continue
         above = ink[max(0, y - gap - reach) : max(0, y - gap), x : x + w]
         below = ink[y + h + gap : y + h + gap + reach, x : x + w]
         cover = max((np.count_nonzero(side.any(axis=0)) / w) if side.size else 0.0 for side in (above, below))
         if cover >= min_cover:
-            strokes.append(label)
+            strokes.append(contour)
     if not strokes:
         return horizontal
-    keep = np.full(count, 255, np.uint8)
-    keep[strokes] = 0
-    return cv2.bitwise_and(horizontal, keep[labels])
+    # Outer contours filled: each stroke's run whole (contours, not labels: a tenth of the cost).
+    return cv2.drawContours(horizontal.copy(), strokes, -1, 0, thickness=cv2.FILLED)
 
 
 def table_grid(columns: tuple[BBox, ...], rows: tuple[BBox, ...], *, snap: int) -> tuple[BBox, ...]:
