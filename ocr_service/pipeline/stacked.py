@@ -4,11 +4,11 @@ On a form whose fields are numbered down the left margin ("1.", "2.", "4.", ... 
 other), Tesseract's page layout (psm 3) can take the column of numbers for a line of vertical
 text (``textangle 90`` in its hOCR) and read it top to bottom as junk ("m", "bà", "Ơi", "¬i" at
 confidence 2-78), leaving only the full stops on their lines (". Họ, chữ đệm và tên:"). No
-parameter turns this off. So the words of such a line (three or more words stacked one under
-the other in one narrow column) are found by their boxes; the column is cropped at each word's
-height, with whatever else lies in that crop (the full stops), the crops are stacked with blank
-paper between them and read in one extra Tesseract call as a block of lines. A crop takes the
-new reading when it reads surer than the words it replaces; otherwise the first reading stands.
+parameter turns this off. So such a line (a column of words one under the other, or one tall
+word, at least three lines of print tall) is found by its words' boxes; each line of print in
+the column is cropped with the line's first word beside it, and all crops are read side by side
+in one extra Tesseract call; the number each starts with replaces the junk and the lone full
+stop where the numbers read surer. Otherwise the first reading stands.
 
 Pure apart from ``read`` (the Tesseract call), which the caller passes in.
 """
@@ -42,26 +42,26 @@ class _Row:
 
 
 def stacked_lines(words: Sequence[Word]) -> list[list[Word]]:
-    """Tesseract's lines whose words stand one under the other in one column, top to bottom:
-    at least ``MIN_STACKED`` words, each below the one before it, every one overlapping the
-    column's narrowest word across. A horizontal line's words stand side by side."""
+    """Tesseract's lines that run down the page, their words top to bottom: lines whose box is
+    at least ``MIN_STACKED`` times the page's median word height tall and twice as tall as it
+    is wide. The column comes as words one under the other, or as one tall word ("©e@6mwmÐ");
+    a horizontal line is one word tall."""
+    if not words:
+        return []
+    glyph = median(w.bbox.height for w in words)
     by_line: dict[int, list[Word]] = defaultdict(list)
     for word in words:
         by_line[word.line].append(word)
     stacks = []
     for line in by_line.values():
-        if len(line) < MIN_STACKED:
-            continue
-        line = sorted(line, key=lambda w: w.bbox.y0)
-        below = all(b.bbox.y0 >= a.bbox.y1 - min(a.bbox.height, b.bbox.height) // 4 for a, b in zip(line, line[1:]))
-        narrow = min(line, key=lambda w: w.bbox.width).bbox
-        across = all(w.bbox.x0 < narrow.x1 and narrow.x0 < w.bbox.x1 for w in line)
-        if below and across:
-            stacks.append(line)
+        x0, y0 = min(w.bbox.x0 for w in line), min(w.bbox.y0 for w in line)
+        x1, y1 = max(w.bbox.x1 for w in line), max(w.bbox.y1 for w in line)
+        if y1 - y0 >= MIN_STACKED * glyph and y1 - y0 >= 2 * (x1 - x0):
+            stacks.append(sorted(line, key=lambda w: w.bbox.y0))
     return stacks
 
 
-def _rows(stack: list[Word], words: Sequence[Word], gray: np.ndarray) -> list[_Row]:
+def _rows(stack: list[Word], words: Sequence[Word], gray: np.ndarray, height: float) -> list[_Row]:
     """The column's lines of print.
 
     The column spans the stacked words' boxes and a quarter of a word's height around them, up
@@ -71,7 +71,6 @@ def _rows(stack: list[Word], words: Sequence[Word], gray: np.ndarray) -> list[_R
     first word beside the column too: Tesseract reads "2. Ngày," surely where it reads "2." alone
     as "Sệ" or "3.".
     """
-    height = median(w.bbox.height for w in stack)
     pad = max(2, round(height / 4))
     x0 = max(0, min(w.bbox.x0 for w in stack) - pad)
     y0 = max(0, min(w.bbox.y0 for w in stack) - pad)
@@ -132,11 +131,15 @@ def reread_stacked(
     replaced when at least half its lines give a number and the numbers read surer than the
     stacked words.
     """
-    stacks = [(stack, _rows(stack, words, gray)) for stack in stacked_lines(words)]
+    stacked = stacked_lines(words)
+    if not stacked:
+        return tuple(words), 0
+    glyph = median(w.bbox.height for w in words)
+    stacks = [(stack, _rows(stack, words, gray, glyph)) for stack in stacked]
     stacks = [(stack, rows) for stack, rows in stacks if rows]
     if not stacks:
         return tuple(words), 0
-    gap = max(8, round(median(w.bbox.height for stack, _ in stacks for w in stack) / 2))
+    gap = max(8, round(glyph / 2))
     tall = max(row.crop.height for _, rows in stacks for row in rows)
     strip: list[np.ndarray] = [np.full((tall + 2 * gap, gap), 255, np.uint8)]
     lefts: list[int] = []
@@ -160,8 +163,10 @@ def reread_stacked(
             left = lefts[index]
             index += 1
             first = next((w for w in pieces if left <= (w.bbox.x0 + w.bbox.x1) / 2 < left + row.crop.width), None)
+            # The number must start in the column: a digit that starts beside it is the line's
+            # own text (an ID number), never moved into the margin.
             match = _NUMBER.match(first.text) if first is not None else None
-            if first is None or match is None:
+            if first is None or match is None or first.bbox.x0 - left + row.crop.x0 >= row.number.x1:
                 continue
             numbers.append(Word(text=match["number"], bbox=_ink_box(gray, row.number), confidence=first.confidence, block=stack[0].block, line=stack[0].line))
             box = row.number

@@ -66,3 +66,24 @@ def test_a_reading_without_numbers_or_less_sure_leaves_the_page_as_read() -> Non
     calls: list[int] = []
     plain = tuple(w for w in words if w.line != 9)
     assert reread_stacked(plain, gray, _reader([], 90.0, calls)) == (plain, 0) and calls == []  # no stack: no call
+
+
+def test_a_column_read_as_one_tall_word_is_stacked_too() -> None:
+    gray, words = _page()
+    plain = tuple(w for w in words if w.line != 9)
+    tall = plain + (_word("©e@6mwmÐ", (50, 95, 80, 280), 0.0, 9),)
+    assert [[w.text for w in s] for s in stacked_lines(tall)] == [["©e@6mwmÐ"]]
+    fixed, taken = reread_stacked(tall, gray, _reader(["1.Họ,", "2.Họ,", "4.Họ,"], 91.0, []))
+    assert taken == 1 and sorted(w.text for w in fixed if w.text[0].isdigit()) == ["1.", "2.", "4."]
+
+
+def test_digits_that_start_beside_the_column_are_not_taken_for_numbers() -> None:
+    gray, words = _page()
+
+    def read(strip: np.ndarray) -> tuple[Word, ...]:
+        # Each crop read as "Họ," over the column and a number starting at the label's place.
+        columns = np.flatnonzero((strip < 128).any(axis=0))
+        runs = np.split(columns, np.flatnonzero(np.diff(columns) > 12) + 1)
+        return tuple(Word("024195", BBox(int(r[0]) + 40, 10, int(r[-1]) + 1, 50), 95.0, 0, 0) for r in runs)
+
+    assert reread_stacked(words, gray, read)[1] == 0
