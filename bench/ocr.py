@@ -31,7 +31,7 @@ from ocr_service.pipeline.run import run_pipeline, write_outputs
 
 # Preprocessing steps, then the OCR stage's own switches (reading order).
 ABLATIONS = ("orientation", "crop_card", "blank_pictures", "deskew", "upscale", "remove_red", "denoise", "normalize_contrast",
-             "binarize", "drop_specks", "remove_rulings", "drop_debris", "reading_order", "table_rulings", "reread_table_rows",
+             "binarize", "faint_table", "drop_specks", "remove_rulings", "drop_debris", "reading_order", "table_rulings", "reread_table_rows", "reread_stacked",
              "correct", "restore_marks", "reread_digits")
 
 

@@ -189,6 +189,9 @@ class PreprocessOptions:
     binarize: bool = True
     drop_specks: bool = True
     remove_rulings: bool = True
+    # A faded page whose table is too faint for the ink's test is found by its grid on the grey
+    # page, so it is binarized like other faded tables (preprocess.has_faint_grid).
+    faint_table: bool = True
     target_dpi: int = 300
 
 
@@ -208,6 +211,9 @@ class OcrOptions:
     # Table rows read as junk (a word under 50) read again between their rulings, all in one
     # extra Tesseract call per page (pipeline.tables); kept only where they read surer.
     reread_table_rows: bool = True
+    # A column of item numbers ("1.", "2.", ...) Tesseract read as one line of vertical text, read
+    # again crop by crop in one extra Tesseract call (pipeline.stacked); kept only where surer.
+    reread_stacked: bool = True
     # Drop low-confidence words with no letter or digit: a seal's or signature's strokes read as dashes.
     drop_debris: bool = True
     # Vietnamese post-correction of letters-only tokens (pipeline.correct), each change traced.

@@ -35,6 +35,7 @@ from ocr_service.pipeline.rasterize import (
     words_to_text,
 )
 from ocr_service.pipeline.render import render_hocr, render_searchable_pdf
+from ocr_service.pipeline.stacked import reread_stacked
 from ocr_service.pipeline.tables import reread_rows
 from ocr_service.pipeline.triage import scanned_page_dpi, triage
 
@@ -56,6 +57,8 @@ _STRIP_PSM = 6
 _STRIP_LANGUAGE = "eng"
 # A stack of table rows is read as sparse text: each cell's words found on their own.
 _SPARSE_PSM = 11
+# Item numbers cropped from a column Tesseract took for vertical text, set side by side: one line.
+_LINE_PSM = 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +229,8 @@ def ocr_page_image(image: PageImage, *, index: int, opts: OcrOptions, scratch: P
 def _ocr(gray: np.ndarray, dpi: int, opts: OcrOptions, rulings: tuple[BBox, ...] = ()) -> tuple[tuple[Word, ...], str]:
     result = ocr_image(gray, language=opts.language, psm=opts.psm, dpi=dpi, timeout=opts.timeout_seconds)
     words = result.words
+    if opts.reread_stacked:
+        words = _reread_stacked(words, gray, dpi, opts)
     if rulings and opts.reread_table_rows:
         words = _reread_rows(words, gray, dpi, opts, rulings)
     words = without_debris(words) if opts.drop_debris else words
@@ -240,6 +245,17 @@ def _reread_rows(words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrO
         return reread_rows(words, gray, rulings, read)[0]
     except EngineError as exc:  # a timeout or a failure of this extra call: the first reading stands
         log.warning("table row re-read: %s", exc.message)
+        return words
+
+
+def _reread_stacked(words: tuple[Word, ...], gray: np.ndarray, dpi: int, opts: OcrOptions) -> tuple[Word, ...]:
+    def read(strip: np.ndarray) -> tuple[Word, ...]:
+        return ocr_image(strip, language=opts.language, psm=_LINE_PSM, dpi=dpi, timeout=opts.timeout_seconds).words
+
+    try:
+        return reread_stacked(words, gray, read)[0]
+    except EngineError as exc:  # a timeout or a failure of this extra call: the first reading stands
+        log.warning("stacked line re-read: %s", exc.message)
         return words
 
 

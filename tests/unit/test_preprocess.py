@@ -313,3 +313,64 @@ def test_drop_specks_returns_the_page_when_nothing_is_a_lone_speck() -> None:
     ImageDraw.Draw(page).text((40, 60), "Quê quán: Bắc Giang", font=font, fill=0)
     binary = np.asarray(page).copy()
     assert P.drop_specks(binary, glyph_px=P.median_glyph_height(binary)) is binary
+
+
+def test_strokes_of_text_are_not_rulings() -> None:
+    # Horizontal runs on a 300 DPI page: the crossbars of "4444" run together (letters' ink right
+    # above it), a short dash alone on paper, a long row ruling with text above, and a short piece
+    # of a digit box's border joined to its side.
+    ink = np.zeros((400, 1500), np.uint8)
+    horizontal = np.zeros_like(ink)
+    horizontal[100:104, 100:255] = 255  # "4444": 0.52 in
+    ink[100:104, 100:255] = 255
+    for x in range(100, 255, 39):  # the fours' diagonals and stems above the bar
+        ink[70:98, x : x + 16] = 255
+        ink[70:98, x + 20 : x + 28] = 255
+    horizontal[200:203, 100:190] = 255  # a lone dash: paper around it
+    ink[200:203, 100:190] = 255
+    horizontal[300:303, 100:1400] = 255  # a table's row ruling, its cell's text right above
+    ink[280:298, 100:1400:3] = 255
+    vertical = np.zeros_like(ink)
+    vertical[320:390, 1450:1453] = 255
+    horizontal[388:391, 1300:1452] = 255  # a digit box's bottom, joined to its side
+    ink[370:386, 1300:1450] = 255
+
+    kept = P.without_glyph_strokes(horizontal, ink, vertical, dpi=300)
+
+    assert not np.any(kept[100:104])  # the crossbars stay in the number
+    assert np.all(kept[200:203, 100:190])  # the dash is erased
+    assert np.all(kept[300:303, 100:1400])  # the ruling is erased
+    assert np.all(kept[388:391, 1300:1452])  # the box is erased
+    empty = np.zeros_like(ink)
+    assert P.without_glyph_strokes(empty, ink, vertical, dpi=300) is empty
+
+
+def test_a_faint_table_is_found_by_its_grid_and_letters_make_none(clean_gray: np.ndarray) -> None:
+    page, _grid = _faint_grid_on_noisy_paper()
+    assert not P.has_table(page, dpi=300)  # dashes under the ink's threshold
+    assert P.has_faint_grid(page, dpi=300)
+    faded = (clean_gray.astype(np.float32) * 0.45 + 110).astype(np.uint8)
+    assert not P.has_faint_grid(faded, dpi=300)  # letters' stems, no row ruling crossing them
+    columns_only = page.copy()
+    columns_only[140:160] = columns_only[170:190]  # no row ruling above the columns ...
+    for y in (350, 550, 750):
+        columns_only[y - 8 : y + 10] = columns_only[170:188]  # ... nor between or below them
+    assert not P.has_faint_grid(columns_only, dpi=300)
+
+
+def test_the_faint_table_search_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    page, _grid = _faint_grid_on_noisy_paper()
+    rgb = np.dstack([page] * 3)
+    monkeypatch.setattr(P, "has_table", lambda *_args, **_kwargs: False)  # as on a bench CT01 whose grid is fainter
+    assert "binarize" in P.preprocess(rgb, dpi=300, opts=PreprocessOptions()).steps
+    assert "binarize" not in P.preprocess(rgb, dpi=300, opts=PreprocessOptions(faint_table=False)).steps
+
+
+def test_a_table_is_rows_crossing_columns() -> None:
+    from ocr_service.domain import BBox
+
+    columns = tuple(BBox(x, 500, x + 4, 900) for x in (100, 600, 1200))
+    rows = (BBox(100, 498, 1204, 502), BBox(100, 898, 1204, 902))
+    assert P.is_table(columns + rows)
+    assert not P.is_table(columns + rows[:1])  # one row ruling
+    assert not P.is_table(columns[:2] + rows)  # two column rulings
