@@ -59,11 +59,16 @@ def preprocess(pixels: np.ndarray, *, dpi: int | None, opts: PreprocessOptions) 
 
     # Card: cut out straight, a little inside its edges; only the card is read. Its pictures
     # (portrait, emblem, QR code) are painted over in the OCR's copy, not in the displayed one.
+    # A card photographed below the target resolution is enlarged to it in the same resampling.
     if card is not None:
-        gray, pixels = rectify_card(gray, card), rectify_card(pixels, card)
+        scale = opts.target_dpi / source_dpi if opts.upscale and source_dpi < opts.target_dpi * 0.85 else 1.0
+        gray, pixels = rectify_card(gray, card, scale=scale), rectify_card(pixels, card, scale=scale)
+        source_dpi = round(source_dpi * scale)
         steps.append("card")
+        if scale != 1.0:
+            steps.append("upscale")
         if opts.blank_pictures:
-            blanked = blank_pictures(gray, dpi=card.dpi)
+            blanked = blank_pictures(gray, dpi=card.dpi * scale)
             if blanked is not gray:
                 gray = blanked
                 steps.append("blank_pictures")
