@@ -313,3 +313,14 @@ def test_drop_specks_returns_the_page_when_nothing_is_a_lone_speck() -> None:
     ImageDraw.Draw(page).text((40, 60), "Quê quán: Bắc Giang", font=font, fill=0)
     binary = np.asarray(page).copy()
     assert P.drop_specks(binary, glyph_px=P.median_glyph_height(binary)) is binary
+
+
+def test_small_print_threshold_keeps_a_blurred_stroke_thin() -> None:
+    import cv2
+
+    page = np.full((200, 200), 230, np.uint8)
+    page[:, 98:102] = 40  # a stroke 4 px wide, enlarged from a blurred photo
+    page = cv2.GaussianBlur(page, (0, 0), 2.5)
+    default = (P.binarize(page, window=40)[100] == 0).sum()
+    small_print = (P.binarize(page, window=40, k=P.SMALL_PRINT_SAUVOLA_K)[100] == 0).sum()
+    assert 0 < small_print < default
