@@ -20,7 +20,7 @@ meant:
   and "/Sex:" becomes "/" "Sex:"; a label's first word is capitalized ("số/" at a line's start was
   "Số /"). "Nam/Nữ" and "và/hoặc" are Vietnamese on both sides and stay.
 * ``label_word``: on a bilingual label's line (one with a slash or an English label word: a CCCD's
-  "Họ và tên / Full name"), an English label word read with a letter or two wrong ("Freodom",
+  "Họ và tên / Full name"; or two near misses of label words: its motto's English line), an English label word read with a letter or two wrong ("Freodom",
   "Nationanty", "Ptace", "Dete") is that word when it is the only one of ``LABEL_WORDS`` within a
   quarter of its letters' edits (a Vietnamese mark on it, "Piạce", "ơf", costing none) and the
   token is no Vietnamese syllable. Elsewhere a name's "DAT" (Đạt without its marks) must not
@@ -150,8 +150,16 @@ def _boxed_neighbours(a: Word, b: Word) -> bool:
 
 
 def _bilingual_lines(words: Sequence[Word]) -> frozenset[tuple[int, int]]:
-    """The lines holding a slash or an English label word as read: a bilingual label's line."""
-    return frozenset((w.block, w.line) for w in words if "/" in w.text or w.text.strip(".,:;").lower() in LABEL_WORDS)
+    """The lines holding a slash or an English label word as read, or two near misses of label
+    words of six letters or more (the motto's English line, "Indcpendence - Froedom - Happincss",
+    has no slash; a name's "DAT" is too short to count)."""
+    lines = {(w.block, w.line) for w in words if "/" in w.text or w.text.strip(".,:;").lower() in LABEL_WORDS}
+    misses: dict[tuple[int, int], int] = {}
+    for w in words:
+        core = w.text.strip(".,:;-")
+        if len(core) >= 6 and core.isalpha() and _label_word(core) is not None:
+            misses[(w.block, w.line)] = misses.get((w.block, w.line), 0) + 1
+    return frozenset(lines | {line for line, count in misses.items() if count >= 2})
 
 
 def _correct_token(text: str, model: Model | None, bilingual: bool = False) -> tuple[tuple[str, ...], str | None, bool]:

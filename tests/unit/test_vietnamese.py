@@ -168,3 +168,11 @@ def test_a_vietnamese_mark_on_an_english_label_word_costs_no_edit() -> None:
     assert [c.rule for c in corrections] == ["label_word"] * 3
     # "of" only from a mark English never carries; a syllable ("ơi") or another short word stays.
     assert [w.text for w in correct_words(_words("Họ", "/", "ot", "Full", "ơi", "name:"))[0]] == ["Họ", "/", "ot", "Full", "ơi", "name:"]
+
+
+def test_a_line_of_two_misread_label_words_is_a_label_line() -> None:
+    words, corrections = correct_words(_words("Indcpendence", "-", "Froedom", "-", "Happincss"))
+    assert [w.text for w in words] == ["Independence", "-", "Freedom", "-", "Happiness"]
+    assert {c.rule for c in corrections} == {"label_word"}
+    # One near miss alone does not make a label line: a name's "DAT" stays.
+    assert [w.text for w in correct_words(_words("NGUYỄN", "DAT", "Froedom"))[0]] == ["NGUYỄN", "DAT", "Froedom"]
