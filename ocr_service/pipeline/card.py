@@ -113,23 +113,28 @@ def card_extent(mask: np.ndarray, *, share: float = 0.5, rounds: int = 2) -> tup
     return x0, y0, x1, y1
 
 
-def rectify_card(image: np.ndarray, quad: CardQuad, *, inset: float = 0.01, level_degrees: float = 0.15) -> np.ndarray:
-    """The card cut out straight, at the image's own resolution, ``inset`` of its size inside its
-    edges (the edge and its shadow are read as dashes; a card's print keeps 3 mm off them).
+def rectify_card(
+    image: np.ndarray, quad: CardQuad, *, inset: float = 0.01, level_degrees: float = 0.15, scale: float = 1.0
+) -> np.ndarray:
+    """The card cut out straight, ``inset`` of its size inside its edges (the edge and its shadow
+    are read as dashes; a card's print keeps 3 mm off them), at ``scale`` times the image's
+    resolution.
 
-    A card lying within ``level_degrees`` of level is cut out as it is, pixel for pixel: resampling
-    a sharp scan to turn it by a tenth of a degree only blurs its small print.
+    A card lying within ``level_degrees`` of level at scale 1 is cut out as it is, pixel for
+    pixel: resampling a sharp scan to turn it by a tenth of a degree only blurs its small print.
+    Otherwise it is turned and scaled in one bicubic resampling: a low-resolution photo's print
+    is a few pixels tall, and turning it bilinearly, then enlarging it, blurs it twice.
     """
-    width, height = round(quad.width_px), round(quad.height_px)
+    width, height = round(quad.width_px * scale), round(quad.height_px * scale)
     dx, dy = round(inset * width), round(inset * height)
     size = (max(1, width - 2 * dx), max(1, height - 2 * dy))
     top = quad.corners[1] - quad.corners[0]
-    if abs(np.degrees(np.arctan2(top[1], top[0]))) < level_degrees:
+    if scale == 1.0 and abs(np.degrees(np.arctan2(top[1], top[0]))) < level_degrees:
         x0, y0 = (max(0, round(v)) for v in quad.corners.min(axis=0))
         return np.ascontiguousarray(image[y0 + dy : y0 + dy + size[1], x0 + dx : x0 + dx + size[0]])
     target = np.float32([[-dx, -dy], [width - 1 - dx, -dy], [width - 1 - dx, height - 1 - dy]])
     matrix = cv2.getAffineTransform(quad.corners[:3], target)
-    return cv2.warpAffine(image, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(image, matrix, size, flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _differs_from_border(small: np.ndarray, *, min_delta: float) -> np.ndarray:

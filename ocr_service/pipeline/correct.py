@@ -20,10 +20,11 @@ meant:
   and "/Sex:" becomes "/" "Sex:"; a label's first word is capitalized ("số/" at a line's start was
   "Số /"). "Nam/Nữ" and "và/hoặc" are Vietnamese on both sides and stay.
 * ``label_word``: on a bilingual label's line (one with a slash or an English label word: a CCCD's
-  "Họ và tên / Full name"), an English label word read with a letter or two wrong ("Freodom",
+  "Họ và tên / Full name"; or two near misses of label words: its motto's English line), an English label word read with a letter or two wrong ("Freodom",
   "Nationanty", "Ptace", "Dete") is that word when it is the only one of ``LABEL_WORDS`` within a
-  quarter of its letters' edits and the token is no Vietnamese syllable. Elsewhere a name's "DAT"
-  (Đạt without its marks) must not become "DATE". The closed list is what the papers print.
+  quarter of its letters' edits (a Vietnamese mark on it, "Piạce", "ơf", costing none) and the
+  token is no Vietnamese syllable. Elsewhere a name's "DAT" (Đạt without its marks) must not
+  become "DATE". The closed list is what the papers print.
 * ``stray_marks``: spacing accents and underscores (ˆ ˜ ` ´ ¨ _), which Vietnamese never writes
   (its marks combine with a letter), are the remains of erased rulings and specks: dropped.
 * ``ruling_remnant``: a token of nothing but dashes, bars and tildes ("————", "|", "=—=") is what is
@@ -149,8 +150,16 @@ def _boxed_neighbours(a: Word, b: Word) -> bool:
 
 
 def _bilingual_lines(words: Sequence[Word]) -> frozenset[tuple[int, int]]:
-    """The lines holding a slash or an English label word as read: a bilingual label's line."""
-    return frozenset((w.block, w.line) for w in words if "/" in w.text or w.text.strip(".,:;").lower() in LABEL_WORDS)
+    """The lines holding a slash or an English label word as read, or two near misses of label
+    words of six letters or more (the motto's English line, "Indcpendence - Froedom - Happincss",
+    has no slash; a name's "DAT" is too short to count)."""
+    lines = {(w.block, w.line) for w in words if "/" in w.text or w.text.strip(".,:;").lower() in LABEL_WORDS}
+    misses: dict[tuple[int, int], int] = {}
+    for w in words:
+        core = w.text.strip(".,:;-")
+        if len(core) >= 6 and core.isalpha() and _label_word(core) is not None:
+            misses[(w.block, w.line)] = misses.get((w.block, w.line), 0) + 1
+    return frozenset(lines | {line for line, count in misses.items() if count >= 2})
 
 
 def _correct_token(text: str, model: Model | None, bilingual: bool = False) -> tuple[tuple[str, ...], str | None, bool]:
@@ -200,17 +209,32 @@ issue ethnicity religion permanent address
 """.split())
 
 
+# Label words too short for a near miss to be told apart, taken only when read with a mark English
+# never carries ("ơf": "of", the "Place of origin" and "Date of birth" labels' commonest misread).
+SHORT_LABEL_WORDS = frozenset({"of"})
+
+
 def _label_word(core: str) -> str | None:
-    """The one label word ``core`` is a near miss of, spelled in ``core``'s case; None otherwise."""
+    """The one label word ``core`` is a near miss of, spelled in ``core``'s case; None otherwise.
+
+    English label words carry no Vietnamese mark, so a mark on one ("Piạce", "Fưil", "ơf") is a
+    misread of its own and costs no edit: letters are compared without their marks.
+    """
     lower = core.lower()
-    if len(core) < 3 or lower in LABEL_WORDS or is_syllable(core):
+    if lower in LABEL_WORDS or is_syllable(core):
+        return None
+    plain = "".join(_bare(ch) for ch in lower).replace("đ", "d")
+    if plain != lower and (plain in LABEL_WORDS or plain in SHORT_LABEL_WORDS):
+        return _in_case_of(core, plain)
+    if len(core) < 3:
         return None
     budget = max(1, len(core) // 4)
-    near = [w for w in LABEL_WORDS if abs(len(w) - len(lower)) <= budget and _edits(lower, w) <= budget]
-    if len(near) != 1:
-        return None
-    word = near[0]
-    return word.upper() if core.isupper() else word.capitalize() if core[0].isupper() else word
+    near = [w for w in LABEL_WORDS if abs(len(w) - len(plain)) <= budget and _edits(plain, w) <= budget]
+    return _in_case_of(core, near[0]) if len(near) == 1 else None
+
+
+def _in_case_of(core: str, word: str) -> str:
+    return word.upper() if core.isupper() and len(core) > 1 else word.capitalize() if core[0].isupper() else word
 
 
 def _edits(a: str, b: str) -> int:

@@ -65,6 +65,19 @@ def test_rectified_card_is_straight_and_has_no_background() -> None:
     assert len(ink_rows) and ink_rows[-1] - ink_rows[0] <= 14
 
 
+def test_card_cut_out_enlarged_in_one_resampling_matches_the_cut_out_enlarged_after() -> None:
+    image = photo(3.0)
+    quad = C.find_card(image)
+    assert quad is not None
+    scale = 300 / quad.dpi
+    once = C.rectify_card(image, quad, scale=scale)
+    twice = cv2.resize(C.rectify_card(image, quad), (once.shape[1], once.shape[0]), interpolation=cv2.INTER_CUBIC)
+    assert once.shape[1] == pytest.approx(scale * CARD_W * 0.98, rel=0.03)
+    # The same card, as sharp or sharper: the print's edges step at least as steeply.
+    assert np.abs(once[:, :, 0] - twice[:, :, 0].astype(np.int16)).mean() < 6
+    assert np.abs(np.diff(once[:, :, 0].astype(np.int16), axis=0)).max() >= np.abs(np.diff(twice[:, :, 0].astype(np.int16), axis=0)).max() - 5
+
+
 def test_card_standing_on_its_short_side_is_read_long_side_across() -> None:
     quad = C.find_card(np.ascontiguousarray(np.rot90(photo(1.0, seal=False))))
     assert quad is not None

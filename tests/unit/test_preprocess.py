@@ -374,3 +374,37 @@ def test_a_table_is_rows_crossing_columns() -> None:
     assert P.is_table(columns + rows)
     assert not P.is_table(columns + rows[:1])  # one row ruling
     assert not P.is_table(columns[:2] + rows)  # two column rulings
+
+
+def test_small_print_threshold_keeps_a_blurred_stroke_thin() -> None:
+    import cv2
+
+    page = np.full((200, 200), 230, np.uint8)
+    page[:, 98:102] = 40  # a stroke 4 px wide, enlarged from a blurred photo
+    page = cv2.GaussianBlur(page, (0, 0), 2.5)
+    default = (P.binarize(page, window=40)[100] == 0).sum()
+    small_print = (P.binarize(page, window=40, k=P.SMALL_PRINT_SAUVOLA_K)[100] == 0).sum()
+    assert 0 < small_print < default
+
+
+def test_a_worn_seal_broken_into_arcs_is_dropped_whole_and_print_under_it_kept() -> None:
+    import cv2
+
+    rgb = np.full((1200, 1200, 3), (205, 200, 185), np.uint8)  # yellowish paper
+    for start in range(0, 360, 60):  # the ring in arcs 20° apart
+        cv2.ellipse(rgb, (600, 600), (200, 200), 0, start, start + 40, (215, 60, 60), 12)
+    cv2.ellipse(rgb, (600, 600), (200, 200), 0, 40, 60, (200, 170, 165), 12)  # a pale stretch, hardly coloured
+    rgb[560:580, 300:900] = (40, 40, 40)  # print under the seal
+    gray = P.suppress_colour_marks(rgb, dpi=300)
+    paper = int(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[50, 50])
+    assert gray[600 + round(200 * np.sin(np.radians(50))), 600 + round(200 * np.cos(np.radians(50)))] >= paper  # the pale stretch
+    assert gray[400, 600] >= paper  # the ring
+    assert gray[570, 600] < 60  # the print
+
+
+def test_fit_circle_through_an_arc() -> None:
+    angles = np.radians(np.arange(200, 340, 10))
+    points = np.column_stack([50 + 30 * np.cos(angles), 70 + 30 * np.sin(angles)])
+    cx, cy, radius = P._fit_circle(points)
+    assert (cx, cy, radius) == pytest.approx((50, 70, 30), abs=0.01)
+    assert P._fit_circle(np.array([[0, 0], [1, 1], [2, 2]], float)) is None

@@ -160,3 +160,19 @@ def test_an_english_label_word_on_a_bilingual_line_is_spelled_right() -> None:
     # Vietnamese syllables and words too far from any label stay.
     assert [w.text for w in correct_words(_words("Place", "of", "residence:", "Bản", "Ngoc", "Cmzen"))[0]] == [
         "Place", "of", "residence:", "Bản", "Ngoc", "Cmzen"]
+
+
+def test_a_vietnamese_mark_on_an_english_label_word_costs_no_edit() -> None:
+    words, corrections = correct_words(_words("Quê", "quán", "/", "Piạce", "ơf", "origin:", "Fưil", "ơi", "Tân"))
+    assert [w.text for w in words] == ["Quê", "quán", "/", "Place", "of", "origin:", "Full", "ơi", "Tân"]
+    assert [c.rule for c in corrections] == ["label_word"] * 3
+    # "of" only from a mark English never carries; a syllable ("ơi") or another short word stays.
+    assert [w.text for w in correct_words(_words("Họ", "/", "ot", "Full", "ơi", "name:"))[0]] == ["Họ", "/", "ot", "Full", "ơi", "name:"]
+
+
+def test_a_line_of_two_misread_label_words_is_a_label_line() -> None:
+    words, corrections = correct_words(_words("Indcpendence", "-", "Froedom", "-", "Happincss"))
+    assert [w.text for w in words] == ["Independence", "-", "Freedom", "-", "Happiness"]
+    assert {c.rule for c in corrections} == {"label_word"}
+    # One near miss alone does not make a label line: a name's "DAT" stays.
+    assert [w.text for w in correct_words(_words("NGUYỄN", "DAT", "Froedom"))[0]] == ["NGUYỄN", "DAT", "Froedom"]
