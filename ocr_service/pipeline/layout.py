@@ -36,6 +36,8 @@ words with no letter or digit (a seal's ring or a signature read as dashes and s
 
 from __future__ import annotations
 
+from statistics import median
+
 from collections.abc import Sequence
 from dataclasses import replace
 from statistics import median
@@ -123,30 +125,36 @@ class _Cutter:
         if x_first:
             columns = self._columns(words)
             if len(columns) > 1:
-                return [block for column in columns for block in self.order(column, x_first=False)]
+                return self._column_blocks(columns, words, x_first=True)
         bands = self._bands(words)
         if len(bands) > 1:
             return [block for band, merged in bands for block in self.order(band, x_first=merged)]
         columns = self._staggered_first(self._columns(words))
         if len(columns) > 1:
-            hanging = self._hanging_line(columns)
-            if hanging:
-                taken = {id(w) for w in hanging}
-                return [hanging] + self.order([w for w in words if id(w) not in taken], x_first=False)
-            return [block for column in columns for block in self.order(column, x_first=False)]
+            return self._column_blocks(columns, words, x_first=False)
         return [words]
+
+    def _column_blocks(self, columns: list[list[Word]], words: list[Word], *, x_first: bool) -> list[list[Word]]:
+        """Column by column, a hanging first line (``_hanging_line``) taken out and read first."""
+        hanging = self._hanging_line(columns)
+        if hanging:
+            taken = {id(w) for w in hanging}
+            return [hanging] + self.order([w for w in words if id(w) not in taken], x_first=x_first)
+        return [block for column in columns for block in self.order(column, x_first=False)]
 
     def _hanging_line(self, columns: list[list[Word]]) -> list[Word] | None:
         """The first line of a later column when it lies wholly above every other column: the
         place-and-date line over a CT01's or a letter's right-hand signature block ("Xương Giang,
         ngày 03 tháng 8 năm 2023" above "NGƯỜI KÊ KHAI", beside "Ý KIẾN CỦA CHỦ HỘ" a line lower),
         read before both blocks, as written. Where noise fills the gap under it, it is not a band
-        of its own."""
+        of its own. Lines are compared by their median bottom and top: on a noisy photo one
+        slanted box ("Giang," reaching below its line) or an accent ("Ý") makes the extremes touch."""
         for k, column in enumerate(columns[1:], start=1):
             lines = _lines(column)
             first = [w for w in lines[0] if _is_text(w)]
-            others = [w for j, c in enumerate(columns) if j != k for w in c if _is_text(w)]
-            if len(lines) > 1 and first and others and max(w.bbox.y1 for w in first) < min(w.bbox.y0 for w in others):
+            others = [[w for w in c if _is_text(w)] for j, c in enumerate(columns) if j != k]
+            tops = [median(w.bbox.y0 for w in line) for text in others if text for line in _lines(text)]
+            if len(lines) > 1 and first and tops and median(w.bbox.y1 for w in first) < min(tops):
                 return lines[0]
         return None
 
