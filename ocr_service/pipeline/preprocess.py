@@ -698,16 +698,24 @@ def _thin_runs(ink: np.ndarray, length: int, thick: int, *, horizontal: bool) ->
 
 
 def _aligned_verticals(vertical: np.ndarray, *, min_length: int, tolerance: float = 0.05) -> int:
-    """The largest number of vertical rulings of one height (within 5 %): a table's column
-    borders or a form's digit boxes. A card's edges and photo frame, or speckle on a noisy scan,
-    make a few lines of assorted heights."""
+    """The largest number of vertical rulings of one height (within 5 %) that start level (within
+    5 % of that height, or 3 px): a table's column borders or a form's digit boxes. A card's edges
+    and photo frame, or speckle on a noisy scan, make a few lines of assorted heights; a QR code's
+    module columns make many of one height, but at every level (a decision's QR code counted as a
+    table, and its page was binarized: 28 -> 53 character errors)."""
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(vertical)
-    heights = sorted(int(h) for h in stats[1:count, cv2.CC_STAT_HEIGHT] if h >= min_length)
+    lines = sorted((int(h), int(y)) for y, h in stats[1:count, [cv2.CC_STAT_TOP, cv2.CC_STAT_HEIGHT]] if h >= min_length)
     best, start = 0, 0
-    for end, height in enumerate(heights):
-        while heights[start] < height / (1 + tolerance):
+    for end, (height, _top) in enumerate(lines):
+        while lines[start][0] < height / (1 + tolerance):
             start += 1
-        best = max(best, end - start + 1)
+        tops = sorted(top for _h, top in lines[start:end + 1])
+        slack = max(3.0, tolerance * height)
+        first = 0
+        for last, top in enumerate(tops):
+            while top - tops[first] > slack:
+                first += 1
+            best = max(best, last - first + 1)
     return best
 
 

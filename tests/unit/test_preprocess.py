@@ -408,3 +408,21 @@ def test_fit_circle_through_an_arc() -> None:
     cx, cy, radius = P._fit_circle(points)
     assert (cx, cy, radius) == pytest.approx((50, 70, 30), abs=0.01)
     assert P._fit_circle(np.array([[0, 0], [1, 1], [2, 2]], float)) is None
+
+
+def test_lines_of_one_height_at_every_level_are_no_table_but_a_row_of_digit_boxes_is() -> None:
+    # A QR code binarized from a blurred scan: its modules' edges make thin vertical runs of one
+    # height, side by side, but each at its own level.
+    rng = np.random.default_rng(3)
+    page = np.full((1200, 1200), 255, np.uint8)
+    for k in range(10):
+        x, top = 200 + 30 * k, 200 + int(rng.integers(0, 300))
+        page[top:top + 80, x:x + 3] = 0
+    assert not P.has_table(page, dpi=300)
+    boxes = page.copy()
+    for k in range(13):  # twelve boxes, 5 mm wide, 7 mm tall
+        x = 100 + k * 59
+        boxes[800:883, x:x + 3] = 0
+    boxes[800:803, 100:100 + 12 * 59 + 3] = 0
+    boxes[880:883, 100:100 + 12 * 59 + 3] = 0
+    assert P.has_table(boxes, dpi=300)
