@@ -40,6 +40,7 @@ class Preprocessed:
         return any(step in NOISY_STEPS for step in self.steps)
 
 
+# The extractors' review policy reads the same steps off the stored page (``ReviewPolicy.noisy_steps``).
 NOISY_STEPS = ("denoise", "contrast")
 
 
