@@ -83,6 +83,7 @@ def _library() -> ctypes.CDLL:
     return lib
 
 
+@cache
 def version() -> str:
     return (_library().TessVersion() or b"").decode()
 
