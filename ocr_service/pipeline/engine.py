@@ -98,6 +98,9 @@ class Engine:
             self._lib.TessBaseAPIDelete(self._api)
             self._api = None
             raise EngineError(f"Tesseract cannot load the language '{language}': install tesseract-ocr-{language}.")
+        # Tesseract's diagnostics ("Detected 86 diacritics") went to the command's stderr, which
+        # pytesseract swallowed; in this process they would reach the service's own.
+        self._lib.TessBaseAPISetVariable(self._api, b"debug_file", os.devnull.encode())
 
     def close(self) -> None:
         if getattr(self, "_api", None):

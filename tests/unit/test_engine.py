@@ -83,3 +83,11 @@ def test_each_process_builds_its_own_engine(monkeypatch: pytest.MonkeyPatch) -> 
     assert E.engine("vie") is first
     monkeypatch.setattr(E.os, "getpid", lambda: -1)
     assert E.engine("vie") is not first
+
+
+def test_tesseracts_diagnostics_stay_out_of_the_services_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    # The hard sample's noise makes Tesseract report "Detected 1731 diacritics".
+    E._local.pid = None  # a fresh engine: the setting is made when one is built
+    gray = cv2.imread(str(Path(__file__).resolve().parents[2] / "samples/documents/decision-hard-000.jpg"), cv2.IMREAD_GRAYSCALE)
+    ocr_image(gray, language="vie", psm=3, dpi=300, timeout=60)
+    assert "diacritics" not in capfd.readouterr().err
