@@ -267,13 +267,16 @@ class AdministrativeExtractor:
 
 
 _FOR_REPORT = re.compile(r"\((để\s+)?b/c\)", re.IGNORECASE)
+# A reference to a part of the text ("Như Điều 3") whose number Tesseract joined to the word.
+_ARTICLE_NUMBER = re.compile(r"\b(Điều|Khoản|Điểm|Mục|Chương)(\d)")
 
 
 def _tidy_recipient(item: str) -> str:
     """A "Nơi nhận" item without the punctuation that ends it in the list ("…thành phố," "…(b/c);"),
-    the archive line in its Decree 30 form, "Lưu: VT, <unit>" (a comma read as ";"), and the
-    note "(b/c)" ("để báo cáo") in the lower case it is written in (c and C have one shape)."""
-    item = item.strip().rstrip(",;.").strip()
+    the archive line in its Decree 30 form, "Lưu: VT, <unit>" (a comma read as ";"), the
+    note "(b/c)" ("để báo cáo") in the lower case it is written in (c and C have one shape), and
+    an article's number apart from its word ("Như Điều3" → "Như Điều 3")."""
+    item = _ARTICLE_NUMBER.sub(r"\1 \2", item.strip().rstrip(",;.").strip())
     if fold(item).startswith("luu:"):
         item = item.replace(";", ",")
     return _FOR_REPORT.sub(lambda m: m.group(0).lower(), item)

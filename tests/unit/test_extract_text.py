@@ -176,7 +176,7 @@ def test_a_name_after_skipped_letters_may_be_cut_and_goes_to_review() -> None:
 
 @pytest.mark.parametrize(("item", "tidy"), [("Chủ tịch, các PCT UBND thành phố,", "Chủ tịch, các PCT UBND thành phố"),
                                             ("Lưu: VT; LĐTBXH.", "Lưu: VT, LĐTBXH"), ("UBND tỉnh (b/c);", "UBND tỉnh (b/c)"),
-                                            ("Như Điều 3;", "Như Điều 3"), ("UBND tỉnh (b/C);", "UBND tỉnh (b/c)"),
+                                            ("Như Điều 3;", "Như Điều 3"), ("Như Điều3,", "Như Điều 3"), ("UBND tỉnh (b/C);", "UBND tỉnh (b/c)"),
                                             ("Sở Tư pháp (để B/C)", "Sở Tư pháp (để b/c)")])
 def test_recipient_items_lose_their_list_punctuation(item: str, tidy: str) -> None:
     from extractors.administrative import _tidy_recipient
