@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--per-type", type=int, default=3, help="documents per type and tier")
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--seed", type=int, default=None,
+                        help="corpus seed (default 2026, or the seed of the corpus --corpus names)")
     parser.add_argument("--tiers", default="clean,scan,hard")
     parser.add_argument("--types", default=",".join(ALL_DOC_TYPES))
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="samples measured in parallel")
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
 
     tiers = tuple(t for t in args.tiers.split(",") if t)
     types = tuple(t for t in args.types.split(",") if t)
+    args.seed = corpus_seed(args.seed, args.corpus)
     corpus = args.corpus or ROOT / "bench" / "corpus" / f"seed{args.seed}-n{args.per_type}"
     console = Console(stderr=True)
     started = time.perf_counter()
@@ -85,5 +87,15 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def corpus_seed(seed: int | None, corpus: Path | None, default: int = 2026) -> int:
+    """The seed asked for; else the seed a corpus named by ``--corpus`` was made with (it is
+    measured as it is, not regenerated with the default seed); else ``default``."""
+    if seed is not None:
+        return seed
+    manifest = corpus / "manifest.json" if corpus else None
+    return int(json.loads(manifest.read_text(encoding="utf-8"))["seed"]) if manifest and manifest.is_file() else default
+
+
 if __name__ == "__main__":
     sys.exit(main())
+

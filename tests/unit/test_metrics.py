@@ -47,3 +47,15 @@ def test_list_fields_are_paired_by_content_not_position() -> None:
     aligned = align_lists(truth, {"members": [member("Ma Gia Huy", "024200245650"), extra]})
     # The first row was missed: it is missing, the second row is still right, the extra stays an extra.
     assert aligned["members"] == [None, member("Ma Gia Huy", "024200245650"), extra]
+
+
+def test_the_bench_measures_a_named_corpus_with_its_own_seed(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from bench.__main__ import corpus_seed
+
+    (tmp_path / "manifest.json").write_text(json.dumps({"seed": 2027}), encoding="utf-8")
+    assert corpus_seed(None, tmp_path) == 2027
+    assert corpus_seed(7, tmp_path) == 7  # asked for: regenerated with it
+    assert corpus_seed(None, tmp_path / "new") == 2026
+    assert corpus_seed(None, None) == 2026
