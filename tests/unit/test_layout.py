@@ -214,3 +214,24 @@ def test_a_date_line_over_the_right_signature_block_is_read_before_both_blocks()
     )
     assert texts(words) == ["Xương Giang, ngày 03 tháng 8 năm 2023", "Ý KIẾN CỦA CHỦ HỘ", "Đồng ý cho đăng ký.",
                             "NGƯỜI KÊ KHAI", "(Ký, ghi rõ họ tên)"]
+
+
+def test_the_date_line_comes_first_when_both_signature_blocks_span_a_signature_gap() -> None:
+    # CT01 hard-000: the signers' names lie a signature gap below their titles, so the band is
+    # cut into columns first; the date line still reads before both blocks. Its "Giang," box
+    # reaches below the line and "Ý" rises above the left title: the lines' medians decide.
+    date = line("Xương Giang, ngày 03 tháng 8 năm 2023", 1200, 1930)
+    date[1] = Word(date[1].text, BBox(date[1].bbox.x0, 1940, date[1].bbox.x1, 2012), 95.0)
+    left_title = line("Ý KIẾN CỦA CHỦ HỘ", 150, 2010)
+    left_title[0] = Word("Ý", BBox(150, 1995, 175, 2010 + H), 95.0)
+    words = interleaved_tesseract_order(
+        date,
+        line("NGƯỜI KÊ KHAI", 1350, 2010),
+        left_title,
+        line("(Ghi rõ nội dung, ký, ghi rõ họ tên)", 120, 2070),
+        line("(Ký, ghi rõ họ tên)", 1330, 2070),
+        line("Lê Trọng Thủy", 200, 2400),
+        line("Lê Hải Thanh Kiều", 1350, 2400),
+    )
+    assert texts(words) == ["Xương Giang, ngày 03 tháng 8 năm 2023", "Ý KIẾN CỦA CHỦ HỘ", "(Ghi rõ nội dung, ký, ghi rõ họ tên)",
+                            "Lê Trọng Thủy", "NGƯỜI KÊ KHAI", "(Ký, ghi rõ họ tên)", "Lê Hải Thanh Kiều"]
