@@ -28,7 +28,6 @@ from ocr_service.pipeline.engine import OcrTimeout, engine
 
 __all__ = ["CHARACTER_BLACKLIST", "OcrTimeout", "PageOcr", "detect_orientation", "ocr_image", "ocr_strip", "parse_hocr_words"]
 
-_XHTML = "{http://www.w3.org/1999/xhtml}"
 _BBOX = re.compile(r"bbox (\d+) (\d+) (\d+) (\d+)")
 _WCONF = re.compile(r"x_wconf (-?\d+(?:\.\d+)?)")
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
